@@ -1,0 +1,121 @@
+//! [`Config`]: the settings an [`Engine`](crate::Engine) is built from — the
+//! execution tier, the enabled proposals and the resource limits every store
+//! of the engine starts with.
+
+use std::sync::Arc;
+
+use strata_ir::Features;
+use strata_runtime::{MemoryConfig, StoreConfig, Tier};
+
+/// Engine settings, built with chained setters:
+///
+/// ```
+/// # use strata_api::Config;
+/// let config = Config::new().max_call_depth(5_000).max_memory_bytes(1 << 30);
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) features: Features,
+    pub(crate) tier: Option<Arc<dyn Tier>>,
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_memory_bytes: u64,
+    pub(crate) max_table_elements: u64,
+}
+
+impl Config {
+    /// The default configuration: the core feature set, the runtime's default
+    /// limits and, with the `interp` feature, the interpreter tier.
+    pub fn new() -> Self {
+        let store = StoreConfig::default();
+        Self {
+            features: Features::default(),
+            tier: default_tier(),
+            max_call_depth: store.max_call_depth,
+            max_memory_bytes: store.memory.max_memory_bytes,
+            max_table_elements: store.max_table_elements,
+        }
+    }
+
+    /// The deepest wasm call nesting allowed; deeper calls trap with "call
+    /// stack exhausted".
+    pub fn max_call_depth(mut self, depth: usize) -> Self {
+        self.max_call_depth = depth;
+        self
+    }
+
+    /// Cap on the size of any one linear memory, in bytes. A module declaring
+    /// a larger minimum fails to instantiate; `memory.grow` past it returns -1.
+    pub fn max_memory_bytes(mut self, bytes: u64) -> Self {
+        self.max_memory_bytes = bytes;
+        self
+    }
+
+    /// Cap on the size of any one table, in elements.
+    pub fn max_table_elements(mut self, elements: u64) -> Self {
+        self.max_table_elements = elements;
+        self
+    }
+
+    /// The WebAssembly proposals modules may use.
+    pub fn features(mut self, features: Features) -> Self {
+        self.features = features;
+        self
+    }
+
+    /// The execution tier that compiles and runs modules.
+    pub fn tier(mut self, tier: Arc<dyn Tier>) -> Self {
+        self.tier = Some(tier);
+        self
+    }
+
+    /// The enabled proposals.
+    pub fn get_features(&self) -> &Features {
+        &self.features
+    }
+
+    /// The configured tier, if any.
+    pub fn get_tier(&self) -> Option<&Arc<dyn Tier>> {
+        self.tier.as_ref()
+    }
+
+    /// The limits a new store of this configuration starts with.
+    pub(crate) fn store_config(&self) -> StoreConfig {
+        StoreConfig {
+            memory: MemoryConfig {
+                max_memory_bytes: self.max_memory_bytes,
+                ..MemoryConfig::default()
+            },
+            max_table_elements: self.max_table_elements,
+            max_call_depth: self.max_call_depth,
+            ..StoreConfig::default()
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Debug for Config {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Config")
+            .field("features", &self.features)
+            .field("tier", &self.tier.as_ref().map(|t| t.name()))
+            .field("max_call_depth", &self.max_call_depth)
+            .field("max_memory_bytes", &self.max_memory_bytes)
+            .field("max_table_elements", &self.max_table_elements)
+            .finish()
+    }
+}
+
+#[cfg(feature = "interp")]
+fn default_tier() -> Option<Arc<dyn Tier>> {
+    Some(Arc::new(strata_interp::Interp::default()))
+}
+
+#[cfg(not(feature = "interp"))]
+fn default_tier() -> Option<Arc<dyn Tier>> {
+    None
+}

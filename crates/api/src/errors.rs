@@ -1,0 +1,275 @@
+//! The API's one error type, [`Error`], with its [`ErrorKind`], and the
+//! layer errors it wraps ([`LoadError`], [`CompileError`], [`LinkError`],
+//! [`InstantiationError`], [`Trap`]), re-exported so an embedder can inspect
+//! them.
+//!
+//! `Display` gives the whole story in one line: what was being done, then the
+//! underlying error (for a trap, its wasm backtrace follows on further lines).
+
+pub use strata_loader::{LoadError, LoadErrorKind};
+pub use strata_runtime::{
+    CompileError, InstantiationError, LinkError, LinkErrorKind, MemoryError, TableError,
+};
+
+use strata_ir::{Trap, TrapCode};
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The bytes or text do not decode as a module (spec: `assert_malformed`).
+    Malformed,
+    /// The module decodes but does not validate (spec: `assert_invalid`).
+    Invalid,
+    /// The module is valid but uses something Strata does not implement.
+    Unsupported,
+    /// The execution tier could not compile the module.
+    Compile,
+    /// An import is missing or has the wrong type (spec: `assert_unlinkable`).
+    Link,
+    /// Instantiation failed for another reason than a link error or a trap.
+    Instantiation,
+    /// A resource limit was reached: a memory or table over the configured
+    /// cap, or a store-wide limit.
+    Resource,
+    /// Execution trapped — during a call, or while instantiating (a segment
+    /// out of bounds, or the start function).
+    Trap(TrapCode),
+    /// A value or handle of the wrong type was given (call arguments, global
+    /// values, table elements, setting an immutable global).
+    Type,
+}
+
+impl core::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ErrorKind::Malformed => f.write_str("malformed module"),
+            ErrorKind::Invalid => f.write_str("invalid module"),
+            ErrorKind::Unsupported => f.write_str("unsupported"),
+            ErrorKind::Compile => f.write_str("compile error"),
+            ErrorKind::Link => f.write_str("link error"),
+            ErrorKind::Instantiation => f.write_str("instantiation error"),
+            ErrorKind::Resource => f.write_str("resource limit"),
+            ErrorKind::Trap(code) => write!(f, "trap: {code}"),
+            ErrorKind::Type => f.write_str("type error"),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Source {
+    Load(LoadError),
+    Compile {
+        tier: &'static str,
+        error: CompileError,
+    },
+    Link(LinkError),
+    Instantiation(InstantiationError),
+    Trap(Trap),
+    Message(String),
+}
+
+#[derive(Debug)]
+struct Inner {
+    kind: ErrorKind,
+    source: Source,
+}
+
+/// An error of the embedding API: a load, compile, link or instantiation
+/// failure, a trap, or a misuse (wrong value types). One word wide.
+#[derive(Debug)]
+pub struct Error(Box<Inner>);
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// The trap, if execution trapped (also during instantiation).
+    pub fn trap(&self) -> Option<&Trap> {
+        match &self.0.source {
+            Source::Trap(t) | Source::Instantiation(InstantiationError::Trap(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The loader's error, if the module failed to load.
+    pub fn load_error(&self) -> Option<&LoadError> {
+        match &self.0.source {
+            Source::Load(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The tier's error, if the module failed to compile.
+    pub fn compile_error(&self) -> Option<&CompileError> {
+        match &self.0.source {
+            Source::Compile { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The link error, if an import could not be satisfied.
+    pub fn link_error(&self) -> Option<&LinkError> {
+        match &self.0.source {
+            Source::Link(e) | Source::Instantiation(InstantiationError::Link(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// An error of `kind` with a message.
+    #[cold]
+    pub(crate) fn msg(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            source: Source::Message(message.into()),
+        }))
+    }
+
+    /// A compile error of `tier`.
+    #[cold]
+    pub(crate) fn compile(tier: &'static str, error: CompileError) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::Compile,
+            source: Source::Compile { tier, error },
+        }))
+    }
+}
+
+impl From<LoadError> for Error {
+    #[cold]
+    fn from(e: LoadError) -> Self {
+        let kind = match e.kind() {
+            LoadErrorKind::Malformed(_) => ErrorKind::Malformed,
+            LoadErrorKind::Unsupported(_) => ErrorKind::Unsupported,
+            _ => ErrorKind::Invalid,
+        };
+        Self(Box::new(Inner {
+            kind,
+            source: Source::Load(e),
+        }))
+    }
+}
+
+impl From<LinkError> for Error {
+    #[cold]
+    fn from(e: LinkError) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::Link,
+            source: Source::Link(e),
+        }))
+    }
+}
+
+impl From<Trap> for Error {
+    #[cold]
+    fn from(t: Trap) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::Trap(t.code()),
+            source: Source::Trap(t),
+        }))
+    }
+}
+
+impl From<InstantiationError> for Error {
+    #[cold]
+    fn from(e: InstantiationError) -> Self {
+        let kind = match &e {
+            InstantiationError::Link(_) => ErrorKind::Link,
+            InstantiationError::Trap(t) => ErrorKind::Trap(t.code()),
+            InstantiationError::Memory { source, .. } => memory_error_kind(source),
+            InstantiationError::Table { .. } | InstantiationError::Limit(_) => ErrorKind::Resource,
+            _ => ErrorKind::Instantiation,
+        };
+        Self(Box::new(Inner {
+            kind,
+            source: Source::Instantiation(e),
+        }))
+    }
+}
+
+/// The kind of a failure to create a memory.
+pub(crate) fn memory_error_kind(e: &MemoryError) -> ErrorKind {
+    match e {
+        MemoryError::ExceedsCap { .. } | MemoryError::Reserve { .. } => ErrorKind::Resource,
+        MemoryError::Memory64On32BitHost | MemoryError::SharedUnsupported => ErrorKind::Unsupported,
+        MemoryError::InvalidType(_) => ErrorKind::Invalid,
+        _ => ErrorKind::Instantiation,
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.0.source {
+            Source::Load(e) => write!(f, "failed to load module: {e}"),
+            Source::Compile { tier, error } => {
+                write!(f, "failed to compile module with tier `{tier}`: {error}")
+            }
+            Source::Link(e) => write!(f, "failed to link module: {e}"),
+            Source::Instantiation(InstantiationError::Trap(t)) => {
+                write!(f, "wasm trap during instantiation: {t}")
+            }
+            Source::Instantiation(InstantiationError::Link(e)) => {
+                write!(f, "failed to link module: {e}")
+            }
+            Source::Instantiation(e) => write!(f, "failed to instantiate module: {e}"),
+            Source::Trap(t) => write!(f, "wasm trap: {t}"),
+            Source::Message(m) => write!(f, "{}: {m}", self.0.kind),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0.source {
+            Source::Load(e) => Some(e),
+            Source::Compile { error, .. } => Some(error),
+            Source::Link(e) => Some(e),
+            Source::Instantiation(e) => Some(e),
+            Source::Trap(t) => Some(t),
+            Source::Message(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_one_word_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn kinds_follow_the_wrapped_error() {
+        let e = Error::from(LoadError::new(
+            LoadErrorKind::Malformed("bad magic".into()),
+            0,
+        ));
+        assert_eq!(e.kind(), ErrorKind::Malformed);
+        assert!(e.to_string().contains("bad magic"));
+        let e = Error::from(Trap::new(TrapCode::IntegerDivideByZero));
+        assert_eq!(e.kind(), ErrorKind::Trap(TrapCode::IntegerDivideByZero));
+        assert_eq!(e.to_string(), "wasm trap: integer divide by zero");
+        assert!(e.trap().is_some());
+        let e = Error::from(InstantiationError::Trap(Trap::new(
+            TrapCode::MemoryOutOfBounds,
+        )));
+        assert_eq!(e.kind(), ErrorKind::Trap(TrapCode::MemoryOutOfBounds));
+        assert!(e.trap().is_some());
+        let e = Error::from(InstantiationError::Table {
+            index: 0,
+            source: TableError::ExceedsCap {
+                requested: 100,
+                cap: 10,
+            },
+        });
+        assert_eq!(e.kind(), ErrorKind::Resource);
+        assert!(e.to_string().contains("cap of 10"), "{e}");
+        assert!(e.to_string().contains("100"), "{e}");
+    }
+}

@@ -1,0 +1,155 @@
+//! [`Store`]: all runtime state of a group of instances plus the embedder's
+//! data, and [`AsStore`], the sealed trait through which handles reach a
+//! store (a [`Store`] itself, or a [`Caller`](crate::Caller) inside a host
+//! function).
+//!
+//! The embedder's `T` lives in the runtime store's `host_data` box, so host
+//! functions, which only see the runtime store, can reach it. It is always a
+//! `T`: the box is created here and never replaced.
+
+use std::any::Any;
+use std::marker::PhantomData;
+
+use strata_ir::{ExternAddr, Val};
+use strata_runtime::Store as RtStore;
+
+use crate::engine::Engine;
+
+pub(crate) mod sealed {
+    /// Access to the runtime store, for this crate only.
+    pub trait Sealed {
+        /// The runtime store.
+        fn rt(&self) -> &strata_runtime::Store;
+        /// The runtime store, mutably.
+        fn rt_mut(&mut self) -> &mut strata_runtime::Store;
+    }
+}
+
+/// Something that gives access to a store whose data is of type
+/// [`AsStore::Data`]: a [`Store`] or a [`Caller`](crate::Caller). Sealed.
+///
+/// Handle methods take `&impl AsStore` to read and `&mut impl AsStore` to
+/// change or run something, so they work the same in and out of host
+/// functions.
+pub trait AsStore: sealed::Sealed {
+    /// The embedder's data type of the store.
+    type Data: Send + 'static;
+}
+
+/// All runtime state — functions, memories, tables, globals, instances,
+/// host references — of a group of instances, plus the embedder's data `T`.
+///
+/// A store is single-threaded (it may move between threads); handles
+/// ([`Func`](crate::Func), [`Memory`](crate::Memory), ...) are addresses in
+/// one store and must only be used with it. Entities live as long as the
+/// store.
+pub struct Store<T> {
+    inner: RtStore,
+    engine: Engine,
+    _data: PhantomData<fn() -> T>,
+}
+
+impl<T: Send + 'static> Store<T> {
+    /// An empty store of `engine`, with its limits, holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Self {
+        Self {
+            inner: RtStore::new(engine.store_config(), Box::new(data)),
+            engine: engine.clone(),
+            _data: PhantomData,
+        }
+    }
+
+    /// The store's engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        data_of(&self.inner)
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        data_of_mut(&mut self.inner)
+    }
+
+    /// Consume the store, returning the embedder's data.
+    pub fn into_data(self) -> T {
+        match self.inner.host_data.downcast::<T>() {
+            Ok(data) => *data,
+            Err(_) => unreachable!("the host data of a Store<T> is always a T"),
+        }
+    }
+
+    /// A new non-null `externref` value holding `value`.
+    pub fn new_extern_ref(&mut self, value: impl Any + Send) -> Val {
+        Val::ExternRef(Some(self.inner.push_extern(Box::new(value))))
+    }
+
+    /// The host value an `externref` holds; `None` for null, for
+    /// non-`externref` values and for references of another store.
+    pub fn extern_ref_data(&self, value: &Val) -> Option<&dyn Any> {
+        extern_data(&self.inner, value)
+    }
+
+    /// The runtime store, for tier-level inspection.
+    pub fn runtime(&self) -> &RtStore {
+        &self.inner
+    }
+}
+
+impl<T> sealed::Sealed for Store<T> {
+    fn rt(&self) -> &RtStore {
+        &self.inner
+    }
+
+    fn rt_mut(&mut self) -> &mut RtStore {
+        &mut self.inner
+    }
+}
+
+impl<T: Send + 'static> AsStore for Store<T> {
+    type Data = T;
+}
+
+impl<T> core::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store")
+            .field("funcs", &self.inner.funcs.len())
+            .field("memories", &self.inner.memories.len())
+            .field("tables", &self.inner.tables.len())
+            .field("globals", &self.inner.globals.len())
+            .field("instances", &self.inner.instances.len())
+            .finish()
+    }
+}
+
+/// The `T` in the host data of a runtime store made by [`Store::new`].
+pub(crate) fn data_of<T: 'static>(store: &RtStore) -> &T {
+    match store.host_data.downcast_ref::<T>() {
+        Some(data) => data,
+        // Store::new boxes a T and nothing replaces it; host functions check
+        // the type before making a Caller.
+        None => unreachable!("the host data of a Store<T> is always a T"),
+    }
+}
+
+/// The `T` in the host data of a runtime store, mutably.
+pub(crate) fn data_of_mut<T: 'static>(store: &mut RtStore) -> &mut T {
+    match store.host_data.downcast_mut::<T>() {
+        Some(data) => data,
+        None => unreachable!("the host data of a Store<T> is always a T"),
+    }
+}
+
+/// The host value behind an `externref`.
+pub(crate) fn extern_data<'s>(store: &'s RtStore, value: &Val) -> Option<&'s dyn Any> {
+    match value {
+        Val::ExternRef(Some(ExternAddr(a))) => {
+            let b: &(dyn Any + Send) = &**store.externs.get(*a as usize)?;
+            Some(b)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,48 @@
+//! `strata`: the command-line front end of the Strata WebAssembly runtime.
+//!
+//! - `strata run FILE [--invoke NAME] [ARGS...]` instantiates a module (binary
+//!   or text) with a small host module and calls one of its exports;
+//! - `strata wast [--scope FILE] [FILES...]` runs spec tests with the
+//!   conformance runner.
+//!
+//! Every failure (unreadable file, malformed module, link error, trap) is
+//! reported as one `error: ...` message on stderr with exit code 1; nothing
+//! here panics on user input.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod host;
+mod run;
+mod tier;
+mod values;
+mod wast;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run(args) => {
+            // A panic here is a bug in Strata, not in the guest: report it
+            // like any other error instead of with a Rust backtrace. (`wast`
+            // keeps the default hook: its runner catches and reports panics
+            // per directive.)
+            std::panic::set_hook(Box::new(|info| {
+                eprintln!("error: internal error (a bug in Strata): {info}");
+            }));
+            std::panic::catch_unwind(|| run::run(&args)).unwrap_or(Ok(ExitCode::FAILURE))
+        }
+        Command::Wast(args) => wast::wast(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! `strata run`: load a module, link the host module, instantiate it (which
+//! runs its start function), then call the entry point and print its results.
+//!
+//! The entry point is the export named by `--invoke`, else `_start`, else
+//! `main`; a module with none of them only runs its start function.
+
+use std::fs;
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use strata_api::{Engine, ExternType, Func, Instance, Linker, Module, Store, Val, ValType};
+
+use crate::cli::RunArgs;
+use crate::host::{self, HostState};
+use crate::tier;
+use crate::values::{format_val, parse_val, type_name};
+
+/// Entry points tried, in order, when `--invoke` is not given.
+const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
+
+/// Run `strata run`.
+///
+/// # Errors
+/// On any failure to read, load, link, instantiate or call the module, or to
+/// parse the arguments.
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let config = tier::engine_config(args.tier)?;
+    let path = args.file.display();
+    let bytes = fs::read(&args.file).with_context(|| format!("cannot read `{path}`"))?;
+    let engine = Engine::new(&config)
+        .map_err(api_error)
+        .context("cannot create the engine")?;
+    let module = Module::new(&engine, &bytes)
+        .map_err(api_error)
+        .with_context(|| format!("cannot load `{path}`"))?;
+
+    let mut store = Store::new(&engine, HostState);
+    let mut linker = Linker::new(&engine);
+    host::define_imports(&mut linker, &mut store, &module)?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(api_error)
+        .with_context(|| format!("cannot instantiate `{path}`"))?;
+
+    let Some((name, func)) = entry_point(&store, &instance, &module, args.invoke.as_deref())?
+    else {
+        if !args.args.is_empty() {
+            bail!("arguments given, but the module exports neither `_start` nor `main` (use --invoke NAME)");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+
+    let ty = func.ty(&store);
+    let params = parse_args(&name, &ty.params, &args.args)?;
+    let results = func
+        .call(&mut store, &params)
+        .map_err(api_error)
+        .with_context(|| format!("`{name}` failed"))?;
+    print_results(&results)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An API error as one message. Its `Display` already includes the error it
+/// wraps, so the source chain is not kept (it would print twice).
+fn api_error(err: strata_api::Error) -> anyhow::Error {
+    anyhow!("{err}")
+}
+
+/// The function to call and its name, or `None` if there is nothing to call.
+fn entry_point(
+    store: &Store<HostState>,
+    instance: &Instance,
+    module: &Module,
+    invoke: Option<&str>,
+) -> Result<Option<(String, Func)>> {
+    if let Some(name) = invoke {
+        return match instance.get_func(store, name) {
+            Some(func) => Ok(Some((name.to_string(), func))),
+            None => bail!(
+                "the module exports no function `{name}` (exported functions: {})",
+                exported_functions(module)
+            ),
+        };
+    }
+    Ok(DEFAULT_ENTRY_POINTS.iter().find_map(|name| {
+        instance
+            .get_func(store, name)
+            .map(|func| ((*name).to_string(), func))
+    }))
+}
+
+/// Comma-separated names of the module's function exports, for messages.
+fn exported_functions(module: &Module) -> String {
+    let names: Vec<String> = module
+        .exports()
+        .filter(|export| matches!(export.ty(), ExternType::Func(_)))
+        .map(|export| format!("`{}`", export.name()))
+        .collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Parse the command-line arguments of `name` per its parameter types.
+fn parse_args(name: &str, params: &[ValType], args: &[String]) -> Result<Vec<Val>> {
+    if params.len() != args.len() {
+        let types: Vec<&str> = params.iter().map(|ty| type_name(*ty)).collect();
+        bail!(
+            "`{name}` takes {} argument(s) ({}), but {} were given",
+            params.len(),
+            types.join(", "),
+            args.len()
+        );
+    }
+    params
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(i, (ty, text))| {
+            parse_val(text, *ty).with_context(|| format!("argument {} of `{name}`", i + 1))
+        })
+        .collect()
+}
+
+fn print_results(results: &[Val]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for value in results {
+        writeln!(out, "{}", format_val(value)).context("cannot write to stdout")?;
+    }
+    out.flush().context("cannot write to stdout")
+}

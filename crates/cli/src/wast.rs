@@ -1,0 +1,98 @@
+//! `strata wast`: run `.wast` spec scripts with the conformance runner.
+//!
+//! Files come from `--scope FILE` (one name per line, relative to the parent
+//! of the scope file's folder) and from the command line; they run in
+//! parallel, each in a fresh store. The report lists each file's counts and
+//! failures, and its last line is the total, `N passed, N failed, N skipped`.
+//! The exit code is 1 if anything failed; skipped directives do not fail the
+//! run but are called out just before the total.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use strata_conformance::{read_scope, Runner};
+
+use crate::cli::WastArgs;
+use crate::tier;
+
+/// Run `strata wast`.
+///
+/// # Errors
+/// If the tier is not built, the scope file cannot be read or lists a file
+/// that does not exist, or no file is given. Failing tests are not errors:
+/// they are reported and set exit code 1.
+pub fn wast(args: &WastArgs) -> Result<ExitCode> {
+    let config = tier::engine_config(args.tier)?;
+    let mut files = match &args.scope {
+        Some(scope) => scope_files(scope)?,
+        None => Vec::new(),
+    };
+    files.extend(args.files.iter().cloned());
+    if files.is_empty() {
+        bail!("no .wast files given (pass FILE... or --scope SCOPE_TXT)");
+    }
+
+    let mut runner = Runner::new(config).map_err(|err| anyhow!("{err}"))?;
+    if let Some(jobs) = args.jobs {
+        runner = runner.with_parallelism(jobs);
+    }
+    let report = runner.run_files(&files);
+
+    let text = report.render();
+    let (body, totals) = text.rsplit_once('\n').unwrap_or(("", &text));
+    let mut out = std::io::stdout().lock();
+    let mut emit = || -> std::io::Result<()> {
+        if !body.is_empty() {
+            writeln!(out, "{body}")?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "tier {}: {} file(s), {} expected failure(s)",
+            args.tier.as_str(),
+            files.len(),
+            report.expected_failed
+        )?;
+        let failed_files: Vec<String> = report
+            .files
+            .iter()
+            .filter(|file| file.failed > 0)
+            .map(|file| file.path.display().to_string())
+            .collect();
+        if !failed_files.is_empty() {
+            writeln!(out, "FAILED files: {}", failed_files.join(" "))?;
+        }
+        if report.skipped > 0 {
+            writeln!(
+                out,
+                "NOTE: {} directive(s) SKIPPED: not run, not counted as passed",
+                report.skipped
+            )?;
+        }
+        writeln!(out, "{totals}")?;
+        out.flush()
+    };
+    emit().context("cannot write to stdout")?;
+
+    Ok(if report.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The files a scope file lists (resolved by the conformance crate against
+/// the parent of its folder), all of which must exist.
+fn scope_files(scope: &Path) -> Result<Vec<PathBuf>> {
+    let files = read_scope(scope).map_err(|err| anyhow!("{err}"))?;
+    if let Some(missing) = files.iter().find(|file| !file.is_file()) {
+        bail!(
+            "`{}` (listed in `{}`) does not exist",
+            missing.display(),
+            scope.display()
+        );
+    }
+    Ok(files)
+}

@@ -1,0 +1,47 @@
+//! Strata's spec-test runner as a library: the conformance kit.
+//!
+//! A [`Runner`] executes `.wast` files — the official WebAssembly test suite
+//! — on an engine of a given [`Config`](strata_api::Config), and so on any
+//! tier: Strata's own or a third-party one passed with
+//! `Config::default().tier(Arc::new(MyTier))`. Every directive is counted
+//! exactly once, as passed, failed, skipped (with the reason), or an
+//! expected failure from the tier's list (`expected/<tier>.txt`, see
+//! [`ExpectedFailures`]).
+//!
+//! ```no_run
+//! use strata_api::Config;
+//!
+//! # fn main() -> Result<(), strata_conformance::Error> {
+//! let report = strata_conformance::run_core_scope(Config::default())?;
+//! println!("{}", report.render());
+//! assert!(report.is_success());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Each file runs in a fresh store with the `spectest` module
+//! ([`define_spectest`]); modules are encoded with the `wast` crate and
+//! loaded through `strata-api` like any embedder's. A panic while running a
+//! directive fails that directive (and says it is a bug) instead of ending
+//! the run.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod directive;
+mod error;
+mod expected;
+mod report;
+mod runner;
+mod scope;
+mod spectest;
+mod values;
+
+pub use error::Error;
+pub use expected::{ExpectedFailures, ExpectedParseError};
+pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};
+pub use runner::{run_files, Runner};
+pub use scope::{
+    core_scope_files, default_testsuite_dir, read_scope, run_core_scope, run_core_scope_in,
+    TESTSUITE_ENV,
+};
+pub use spectest::{define_spectest, SPECTEST};

@@ -1,0 +1,401 @@
+//! The executor: the frame stack, calls and returns between frames, host
+//! calls, and trap backtraces. The per-instruction loop of one frame lives in
+//! [`run`]; memory and table handlers in [`memory`] and [`table`].
+
+mod memory;
+mod numeric_dispatch;
+mod run;
+mod table;
+
+use std::sync::Arc;
+
+use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
+use strata_runtime::{
+    value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr, Store,
+};
+
+use crate::bytecode::Slot;
+use crate::code::{CompiledFunc, InterpModule};
+
+/// What a frame's instruction loop stopped for.
+pub(crate) enum Action {
+    /// The frame returned; its results are in slots `0..n`.
+    Return,
+    /// Call `callee` with arguments starting at slot `args`.
+    Call { callee: FuncAddr, args: Slot },
+    /// Tail-call `callee` with arguments starting at slot `args`.
+    TailCall { callee: FuncAddr, args: Slot },
+    /// An exception was thrown (or rethrown).
+    Throw(ExnAddr),
+}
+
+/// One activation.
+struct Frame {
+    /// Index into [`Executor::modules`].
+    module: usize,
+    func: FuncIdx,
+    instance: InstanceAddr,
+    /// Next instruction.
+    ip: usize,
+    /// First slot of the frame in the slot stack.
+    base: usize,
+}
+
+struct Executor {
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+    /// Interpreter modules of the instances this call has entered.
+    modules: Vec<(InstanceAddr, Arc<dyn CompiledModule>)>,
+    /// The store's call depth when this invocation started.
+    depth_at_entry: usize,
+}
+
+/// Run the wasm function `func` of an interpreter-compiled instance.
+pub(crate) fn invoke(
+    store: &mut Store,
+    func: FuncAddr,
+    args: &[Val],
+    results: &mut Vec<Val>,
+) -> Result<(), Trap> {
+    let entity = store
+        .funcs
+        .get(func.index())
+        .ok_or_else(|| Trap::host("no such function"))?;
+    let sig = entity.sig;
+    let FuncKind::Wasm { instance, index } = entity.kind else {
+        return Err(Trap::host(
+            "the interpreter was asked to run a host function",
+        ));
+    };
+    let mut exec = Executor {
+        stack: Vec::new(),
+        frames: Vec::new(),
+        modules: Vec::new(),
+        depth_at_entry: store.call_depth,
+    };
+    let module = exec.module_index(store, instance)?;
+    exec.stack.extend(args.iter().map(|a| value::to_raw(*a)));
+    exec.push_frame(store, module, instance, index, 0)?;
+    let outcome = exec.run(store);
+    store.call_depth = exec.depth_at_entry;
+    outcome?;
+    let types = store.sigs.get(sig).results.clone();
+    results.clear();
+    results.extend(
+        types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| value::from_raw(exec.stack.get(i).copied().unwrap_or(0), *t)),
+    );
+    Ok(())
+}
+
+/// The interpreter code of `func` in the `module`-th entered module.
+fn compiled_in(
+    modules: &[(InstanceAddr, Arc<dyn CompiledModule>)],
+    module: usize,
+    func: FuncIdx,
+) -> Result<&CompiledFunc, Trap> {
+    modules
+        .get(module)
+        .and_then(|(_, m)| m.as_any().downcast_ref::<InterpModule>())
+        .and_then(|m| m.func(func))
+        .ok_or_else(|| Trap::host(format!("function {func} has no interpreter code")))
+}
+
+impl Executor {
+    /// The index in `modules` of `instance`'s interpreter module.
+    fn module_index(&mut self, store: &Store, instance: InstanceAddr) -> Result<usize, Trap> {
+        if let Some(i) = self.modules.iter().position(|(a, _)| *a == instance) {
+            return Ok(i);
+        }
+        let code = store.instances[instance.index()].code.clone();
+        if code.as_any().downcast_ref::<InterpModule>().is_none() {
+            return Err(Trap::host("the callee was compiled by another tier"));
+        }
+        self.modules.push((instance, code));
+        Ok(self.modules.len() - 1)
+    }
+
+    fn compiled(&self, module: usize, func: FuncIdx) -> Result<&CompiledFunc, Trap> {
+        compiled_in(&self.modules, module, func)
+    }
+
+    /// Push a frame for `func` whose arguments are already at `base`.
+    fn push_frame(
+        &mut self,
+        store: &mut Store,
+        module: usize,
+        instance: InstanceAddr,
+        func: FuncIdx,
+        base: usize,
+    ) -> Result<(), Trap> {
+        if store.call_depth >= store.config.max_call_depth {
+            return Err(Trap::new(TrapCode::StackExhausted));
+        }
+        self.enter_frame(store, module, func, base)?;
+        store.call_depth += 1;
+        self.frames.push(Frame {
+            module,
+            func,
+            instance,
+            ip: 0,
+            base,
+        });
+        Ok(())
+    }
+
+    /// Make room for `func`'s frame at `base` and zero its declared locals.
+    fn enter_frame(
+        &mut self,
+        store: &Store,
+        module: usize,
+        func: FuncIdx,
+        base: usize,
+    ) -> Result<(), Trap> {
+        let f = self.compiled(module, func)?;
+        let (params, locals, size) = (
+            f.num_params as usize,
+            f.num_locals as usize,
+            f.frame_size as usize,
+        );
+        let end = base + size;
+        if end > store.config.max_value_stack {
+            return Err(Trap::new(TrapCode::StackExhausted));
+        }
+        if self.stack.len() < end {
+            self.stack.resize(end, 0);
+        }
+        self.stack[base + params..base + locals].fill(0);
+        Ok(())
+    }
+
+    fn run(&mut self, store: &mut Store) -> Result<(), Trap> {
+        loop {
+            let Some(frame) = self.frames.last() else {
+                return Ok(());
+            };
+            let (module, func, instance, base, mut ip) = (
+                frame.module,
+                frame.func,
+                frame.instance,
+                frame.base,
+                frame.ip,
+            );
+            let action = {
+                let code = compiled_in(&self.modules, module, func)?;
+                let end = base + code.frame_size as usize;
+                let regs = &mut self.stack[base..end];
+                let r = run::run_frame(store, code, instance, regs, &mut ip);
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.ip = ip;
+                }
+                match r {
+                    Ok(action) => action,
+                    Err(code) => return Err(self.backtrace(store, Trap::new(code))),
+                }
+            };
+            let step = match action {
+                Action::Return => {
+                    self.frames.pop();
+                    store.call_depth -= 1;
+                    Ok(())
+                }
+                Action::Call { callee, args } => self.call(store, callee, base + args as usize),
+                Action::TailCall { callee, args } => {
+                    self.tail_call(store, callee, base, base + args as usize)
+                }
+                Action::Throw(exn) => self.unwind(store, exn),
+            };
+            if let Err(trap) = step {
+                return Err(self.backtrace(store, trap));
+            }
+        }
+    }
+
+    /// Call `callee` with its arguments at absolute slot `at`.
+    fn call(&mut self, store: &mut Store, callee: FuncAddr, at: usize) -> Result<(), Trap> {
+        let entity = store.funcs[callee.index()].clone();
+        let caller = self.frames.last().map(|f| f.instance);
+        match entity.kind {
+            FuncKind::Host(f) => self.call_host(store, &f, entity.sig, caller, at),
+            FuncKind::Wasm { instance, index } => match self.module_index(store, instance) {
+                Ok(module) => self.push_frame(store, module, instance, index, at),
+                Err(_) => self.call_foreign(store, callee, entity.sig, at),
+            },
+        }
+    }
+
+    /// A tail call from the frame at `base`: move the arguments down, then
+    /// replace the frame (or, for a host callee, call it and return).
+    fn tail_call(
+        &mut self,
+        store: &mut Store,
+        callee: FuncAddr,
+        base: usize,
+        at: usize,
+    ) -> Result<(), Trap> {
+        let entity = store.funcs[callee.index()].clone();
+        let n = store.sigs.get(entity.sig).params.len();
+        self.stack.copy_within(at..at + n, base);
+        match entity.kind {
+            FuncKind::Wasm { instance, index } if self.module_index(store, instance).is_ok() => {
+                let module = self.module_index(store, instance)?;
+                self.enter_frame(store, module, index, base)?;
+                if let Some(frame) = self.frames.last_mut() {
+                    *frame = Frame {
+                        module,
+                        func: index,
+                        instance,
+                        ip: 0,
+                        base,
+                    };
+                }
+                Ok(())
+            }
+            _ => {
+                self.call(store, callee, base)?;
+                // A wasm callee of another tier or a host function has run to
+                // completion: the calling frame returns its results.
+                self.frames.pop();
+                store.call_depth -= 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn call_host(
+        &mut self,
+        store: &mut Store,
+        f: &strata_runtime::HostFunc,
+        sig: strata_runtime::SigId,
+        caller: Option<InstanceAddr>,
+        at: usize,
+    ) -> Result<(), Trap> {
+        if store.call_depth >= store.config.max_call_depth {
+            return Err(Trap::new(TrapCode::StackExhausted));
+        }
+        let ty = store.sigs.get(sig).clone();
+        let args: Vec<Val> = ty
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| value::from_raw(self.stack[at + i], *t))
+            .collect();
+        let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
+        store.call_depth += 1;
+        let r = f(HostContext { store, caller }, &args, &mut results);
+        store.call_depth -= 1;
+        r?;
+        self.write_results(&ty.results, &results, at)
+    }
+
+    /// A wasm callee compiled by another tier: go through the store.
+    fn call_foreign(
+        &mut self,
+        store: &mut Store,
+        callee: FuncAddr,
+        sig: strata_runtime::SigId,
+        at: usize,
+    ) -> Result<(), Trap> {
+        let ty = store.sigs.get(sig).clone();
+        let args: Vec<Val> = ty
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| value::from_raw(self.stack[at + i], *t))
+            .collect();
+        let results = store.invoke(callee, &args)?;
+        self.write_results(&ty.results, &results, at)
+    }
+
+    fn write_results(
+        &mut self,
+        types: &[strata_ir::ValType],
+        results: &[Val],
+        at: usize,
+    ) -> Result<(), Trap> {
+        if results.len() != types.len()
+            || !results.iter().zip(types).all(|(v, t)| v.matches_shape(*t))
+        {
+            return Err(Trap::host(format!(
+                "host function returned {results:?}, expected {types:?}"
+            )));
+        }
+        if self.stack.len() < at + results.len() {
+            self.stack.resize(at + results.len(), 0);
+        }
+        for (i, v) in results.iter().enumerate() {
+            self.stack[at + i] = value::to_raw(*v);
+        }
+        Ok(())
+    }
+
+    /// Unwind to the innermost handler whose catch clause matches `exn`:
+    /// deliver the clause's values into the handling frame and continue at
+    /// its landing pad. With no handler in this invocation the exception
+    /// leaves wasm as an "uncaught exception" trap.
+    fn unwind(&mut self, store: &mut Store, exn: ExnAddr) -> Result<(), Trap> {
+        let Some(exception) = store.exceptions.get(exn.0 as usize) else {
+            return Err(Trap::new(TrapCode::NullExceptionReference));
+        };
+        let (tag, payload) = (exception.tag, exception.payload.clone());
+        while let Some(frame) = self.frames.last() {
+            let pc = frame.ip.saturating_sub(1) as u32;
+            let tags = &store.instances[frame.instance.index()].tags;
+            let code = compiled_in(&self.modules, frame.module, frame.func)?;
+            let found = code
+                .handlers
+                .iter()
+                .rev()
+                .filter(|h| h.start <= pc && pc < h.end)
+                .find_map(|h| {
+                    h.catches.iter().find(|c| match c.kind {
+                        CatchKind::Tag(t) | CatchKind::TagRef(t) => {
+                            tags.get(t.index()) == Some(&tag)
+                        }
+                        CatchKind::All | CatchKind::AllRef => true,
+                    })
+                })
+                .copied();
+            if let Some(catch) = found {
+                let at = frame.base + catch.dst as usize;
+                let mut values = match catch.kind {
+                    CatchKind::Tag(_) | CatchKind::TagRef(_) => payload.clone(),
+                    CatchKind::All | CatchKind::AllRef => Vec::new(),
+                };
+                if matches!(catch.kind, CatchKind::TagRef(_) | CatchKind::AllRef) {
+                    values.push(u64::from(exn.0) + 1);
+                }
+                if self.stack.len() < at + values.len() {
+                    self.stack.resize(at + values.len(), 0);
+                }
+                self.stack[at..at + values.len()].copy_from_slice(&values);
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.ip = catch.pad as usize;
+                }
+                return Ok(());
+            }
+            self.frames.pop();
+            store.call_depth -= 1;
+        }
+        Err(Trap::new(TrapCode::UncaughtException))
+    }
+
+    /// Attach the wasm backtrace (innermost first) to a trap.
+    fn backtrace(&self, store: &Store, mut trap: Trap) -> Trap {
+        for frame in self.frames.iter().rev() {
+            let module = &store.instances[frame.instance.index()].module;
+            let offset = self
+                .compiled(frame.module, frame.func)
+                .ok()
+                .and_then(|f| f.offsets.get(frame.ip.saturating_sub(1)).copied());
+            trap.push_frame(TrapFrame {
+                func: frame.func,
+                name: module.func_display_name(frame.func),
+                offset,
+            });
+        }
+        trap
+    }
+}

@@ -1,0 +1,35 @@
+//! Dispatch of the pure numeric instructions to their semantics in
+//! [`crate::numeric`], generated from `strata_ir::for_each_num_op!`.
+
+use strata_ir::TrapCode;
+
+use crate::bytecode::Instr;
+use crate::numeric;
+
+macro_rules! call_numeric {
+    ([$p:ident] $f:path, $regs:ident, $a:ident, $b:ident) => {{
+        let _ = $b;
+        $f($regs[$a as usize])
+    }};
+    ([$p:ident $q:ident] $f:path, $regs:ident, $a:ident, $b:ident) => {
+        $f($regs[$a as usize], $regs[$b as usize])
+    };
+}
+
+macro_rules! define_execute_numeric {
+    ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
+        /// Execute a numeric instruction; any other instruction is a no-op
+        /// (the executor only passes numeric ones).
+        #[inline(always)]
+        pub(super) fn execute_numeric(instr: Instr, regs: &mut [u64]) -> Result<(), TrapCode> {
+            match instr {
+                $(Instr::$name { dst, a, b } => {
+                    regs[dst as usize] = call_numeric!([$($param)*] numeric::$snake, regs, a, b)?;
+                })*
+                _ => {}
+            }
+            Ok(())
+        }
+    };
+}
+strata_ir::for_each_num_op!(define_execute_numeric);

@@ -1,0 +1,188 @@
+//! Handlers of the table, segment and bulk-memory instructions, and of
+//! `memory.size` / `memory.grow`. Index and length operands arrive as raw
+//! slots; an i32 operand is zero-extended (the translator's invariant), so it
+//! can be used as a u64 directly.
+
+use strata_ir::TrapCode;
+use strata_runtime::{InstanceAddr, Store};
+
+use crate::bytecode::Instr;
+
+/// `-1` as the result of a failed grow, in the index type's width.
+fn grow_failed(is_64: bool) -> u64 {
+    if is_64 {
+        u64::MAX
+    } else {
+        u64::from(u32::MAX)
+    }
+}
+
+/// Execute a table, segment or bulk-memory instruction.
+pub(super) fn execute_table_op(
+    store: &mut Store,
+    instance: InstanceAddr,
+    instr: Instr,
+    regs: &mut [u64],
+) -> Result<(), TrapCode> {
+    let inst = &store.instances[instance.index()];
+    match instr {
+        Instr::TableGet { dst, table, index } => {
+            let t = inst.tables[table.index()];
+            regs[dst as usize] = store.tables[t.index()].get(regs[index as usize])?;
+        }
+        Instr::TableSet {
+            table,
+            index,
+            value,
+        } => {
+            let t = inst.tables[table.index()];
+            store.tables[t.index()].set(regs[index as usize], regs[value as usize])?;
+        }
+        Instr::TableSize { dst, table } => {
+            let t = inst.tables[table.index()];
+            regs[dst as usize] = store.tables[t.index()].size();
+        }
+        Instr::TableGrow {
+            dst,
+            table,
+            init,
+            delta,
+        } => {
+            let t = inst.tables[table.index()];
+            let table = &mut store.tables[t.index()];
+            let is_64 = table.ty().index.is_64();
+            let (init, delta) = (regs[init as usize], regs[delta as usize]);
+            regs[dst as usize] = table
+                .grow(delta, init, &mut |_, _| true)
+                .unwrap_or(grow_failed(is_64));
+        }
+        Instr::TableFill {
+            table,
+            dst,
+            value,
+            len,
+        } => {
+            let t = inst.tables[table.index()];
+            store.tables[t.index()].fill(
+                regs[dst as usize],
+                regs[value as usize],
+                regs[len as usize],
+            )?;
+        }
+        Instr::TableCopy {
+            dst_table,
+            src_table,
+            dst,
+            src,
+            len,
+        } => {
+            let (d, s) = (
+                inst.tables[dst_table.index()],
+                inst.tables[src_table.index()],
+            );
+            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            if d == s {
+                store.tables[d.index()].copy_within(dst, src, len)?;
+            } else {
+                let source = store.tables[s.index()].clone();
+                store.tables[d.index()].copy_from(dst, &source, src, len)?;
+            }
+        }
+        Instr::TableInit {
+            table,
+            elem,
+            dst,
+            src,
+            len,
+        } => {
+            let t = inst.tables[table.index()];
+            let e = inst.elems[elem.index()];
+            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            store.tables[t.index()].init(dst, &store.elems[e.index()].items, src, len)?;
+        }
+        Instr::ElemDrop { elem } => {
+            let e = inst.elems[elem.index()];
+            store.elems[e.index()].items = Vec::new();
+        }
+        Instr::MemorySize { dst, mem } => {
+            let m = inst.memories[mem.index()];
+            regs[dst as usize] = store.memories[m.index()].size_pages();
+        }
+        Instr::MemoryGrow { dst, mem, delta } => {
+            let m = inst.memories[mem.index()];
+            let limit = store.config.max_total_memory_bytes;
+            let total = store.total_memory_bytes;
+            let memory = &mut store.memories[m.index()];
+            let is_64 = memory.index_type().is_64();
+            let delta = regs[delta as usize];
+            let mut allow = |old: u64, new: u64| total - old.min(total) + new <= limit;
+            let before = memory.size_bytes();
+            regs[dst as usize] = match memory.grow(delta, &mut allow) {
+                Some(old) => {
+                    let after = memory.size_bytes();
+                    store.total_memory_bytes = total.saturating_add(after - before);
+                    old
+                }
+                None => grow_failed(is_64),
+            };
+        }
+        Instr::MemoryFill {
+            mem,
+            dst,
+            value,
+            len,
+        } => {
+            let m = inst.memories[mem.index()];
+            store.memories[m.index()].fill(
+                regs[dst as usize],
+                regs[value as usize] as u8,
+                regs[len as usize],
+            )?;
+        }
+        Instr::MemoryCopy {
+            dst_mem,
+            src_mem,
+            dst,
+            src,
+            len,
+        } => {
+            let (d, s) = (
+                inst.memories[dst_mem.index()],
+                inst.memories[src_mem.index()],
+            );
+            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            if d == s {
+                store.memories[d.index()].copy_within(dst, src, len)?;
+            } else {
+                let (di, si) = (d.index(), s.index());
+                let (dst_mem, src_mem) = if di < si {
+                    let (lo, hi) = store.memories.split_at_mut(si);
+                    (&mut lo[di], &hi[0])
+                } else {
+                    let (lo, hi) = store.memories.split_at_mut(di);
+                    (&mut hi[0], &lo[si])
+                };
+                dst_mem.copy_from(dst, src_mem, src, len)?;
+            }
+        }
+        Instr::MemoryInit {
+            mem,
+            data,
+            dst,
+            src,
+            len,
+        } => {
+            let m = inst.memories[mem.index()];
+            let d = inst.datas[data.index()];
+            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            let bytes = store.datas[d.index()].bytes();
+            store.memories[m.index()].init(dst, bytes, src, len)?;
+        }
+        Instr::DataDrop { data } => {
+            let d = inst.datas[data.index()];
+            store.datas[d.index()].drop_bytes();
+        }
+        _ => {}
+    }
+    Ok(())
+}

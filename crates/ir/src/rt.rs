@@ -1,0 +1,421 @@
+//! Runtime contracts shared by every tier: values, store addresses, traps and
+//! the sealed [`Address`] trait that makes a memory's index width a type.
+
+use crate::index::FuncIdx;
+use crate::types::{IndexType, RefHierarchy, ValType};
+
+/// Address of a function in a store (not a module-local index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncAddr(pub u32);
+
+/// Address of a host (`externref`) value in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExternAddr(pub u32);
+
+impl FuncAddr {
+    /// The address as a `usize`, for indexing the store's vectors.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl ExternAddr {
+    /// The address as a `usize`, for indexing the store's vectors.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Address of an exception object in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExnAddr(pub u32);
+
+/// Address of an internal (GC) object in a store. No such objects exist
+/// until GC is implemented; the type lets `anyref` values be null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnyAddr(pub u32);
+
+/// A Wasm value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Val {
+    /// 32-bit integer.
+    I32(i32),
+    /// 64-bit integer.
+    I64(i64),
+    /// 32-bit float, as raw bits (NaN payloads are preserved).
+    F32(u32),
+    /// 64-bit float, as raw bits.
+    F64(u64),
+    /// A function reference or null.
+    FuncRef(Option<FuncAddr>),
+    /// A host reference or null.
+    ExternRef(Option<ExternAddr>),
+    /// An internal (GC hierarchy) reference or null.
+    AnyRef(Option<AnyAddr>),
+    /// An exception reference or null.
+    ExnRef(Option<ExnAddr>),
+}
+
+impl Val {
+    /// The zero (or null) value of a type, as locals and tables start out.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::I64(0),
+            ValType::Ref(r) => match r.heap.hierarchy() {
+                RefHierarchy::Func => Val::FuncRef(None),
+                RefHierarchy::Extern => Val::ExternRef(None),
+                RefHierarchy::Any => Val::AnyRef(None),
+                RefHierarchy::Exn => Val::ExnRef(None),
+            },
+        }
+    }
+
+    /// Whether the value fits the (unparameterized) type: numeric types must
+    /// match exactly; references must be of the right hierarchy and non-null
+    /// where the type says so. Concrete function types are checked by the
+    /// store, which knows each function's type.
+    pub fn matches_shape(&self, ty: ValType) -> bool {
+        match (self, ty) {
+            (Val::I32(_), ValType::I32)
+            | (Val::I64(_), ValType::I64)
+            | (Val::F32(_), ValType::F32)
+            | (Val::F64(_), ValType::F64) => true,
+            (Val::FuncRef(f), ValType::Ref(r)) => {
+                r.heap.hierarchy() == RefHierarchy::Func && (r.nullable || f.is_some())
+            }
+            (Val::ExternRef(e), ValType::Ref(r)) => {
+                r.heap.hierarchy() == RefHierarchy::Extern && (r.nullable || e.is_some())
+            }
+            (Val::AnyRef(a), ValType::Ref(r)) => {
+                r.heap.hierarchy() == RefHierarchy::Any && (r.nullable || a.is_some())
+            }
+            (Val::ExnRef(e), ValType::Ref(r)) => {
+                r.heap.hierarchy() == RefHierarchy::Exn && (r.nullable || e.is_some())
+            }
+            _ => false,
+        }
+    }
+
+    /// The value as an i32, if it is one.
+    pub fn i32(&self) -> Option<i32> {
+        match self {
+            Val::I32(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The value as an i64, if it is one.
+    pub fn i64(&self) -> Option<i64> {
+        match self {
+            Val::I64(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+impl core::fmt::Display for Val {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Val::I32(v) => write!(f, "{v}: i32"),
+            Val::I64(v) => write!(f, "{v}: i64"),
+            Val::F32(v) => write!(f, "{}: f32", f32::from_bits(*v)),
+            Val::F64(v) => write!(f, "{}: f64", f64::from_bits(*v)),
+            Val::FuncRef(None) => write!(f, "null: funcref"),
+            Val::FuncRef(Some(a)) => write!(f, "func@{}: funcref", a.0),
+            Val::ExternRef(None) => write!(f, "null: externref"),
+            Val::ExternRef(Some(a)) => write!(f, "extern@{}: externref", a.0),
+            Val::AnyRef(None) => write!(f, "null: anyref"),
+            Val::AnyRef(Some(a)) => write!(f, "any@{}: anyref", a.0),
+            Val::ExnRef(None) => write!(f, "null: exnref"),
+            Val::ExnRef(Some(a)) => write!(f, "exn@{}: exnref", a.0),
+        }
+    }
+}
+
+/// Why execution trapped. `Display` gives the spec's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrapCode {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// A memory access (or bulk memory range) was out of bounds.
+    MemoryOutOfBounds,
+    /// A table access (or bulk table range) was out of bounds.
+    TableOutOfBounds,
+    /// `call_indirect` read an index past the table's end.
+    UndefinedElement,
+    /// `call_indirect` read a null entry.
+    UninitializedElement,
+    /// `call_indirect` found a function of the wrong type.
+    IndirectCallTypeMismatch,
+    /// Signed division overflow.
+    IntegerOverflow,
+    /// Division or remainder by zero.
+    IntegerDivideByZero,
+    /// Float-to-int conversion of NaN or an out-of-range value.
+    InvalidConversionToInteger,
+    /// The call-depth limit (or the native stack limit) was reached.
+    StackExhausted,
+    /// `ref.as_non_null` on null.
+    NullReference,
+    /// `call_ref` on null.
+    NullFunctionReference,
+    /// Execution was interrupted by the embedder (epoch or fuel).
+    Interrupted,
+    /// A host function failed.
+    HostError,
+    /// An exception was thrown and not caught inside wasm.
+    UncaughtException,
+    /// `throw_ref` on null.
+    NullExceptionReference,
+}
+
+impl TrapCode {
+    /// The message the spec test suite expects.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::StackExhausted => "call stack exhausted",
+            TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::HostError => "host function error",
+            TrapCode::UncaughtException => "uncaught exception",
+            TrapCode::NullExceptionReference => "null exception reference",
+        }
+    }
+}
+
+impl core::fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// One frame of a trap's wasm backtrace, innermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrapFrame {
+    /// Function index within its module.
+    pub func: FuncIdx,
+    /// The function's display name.
+    pub name: String,
+    /// Byte offset in the module of the trapping (or calling) instruction.
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TrapInner {
+    code: TrapCode,
+    message: Option<String>,
+    frames: Vec<TrapFrame>,
+}
+
+/// A trap: its code, an optional detail message, and a wasm backtrace.
+/// One word wide, so `Result<T, Trap>` stays small on hot paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap(Box<TrapInner>);
+
+impl Trap {
+    /// A trap with only a code.
+    #[cold]
+    pub fn new(code: TrapCode) -> Self {
+        Trap(Box::new(TrapInner {
+            code,
+            message: None,
+            frames: Vec::new(),
+        }))
+    }
+
+    /// A trap raised by a host function, with its message.
+    #[cold]
+    pub fn host(message: impl Into<String>) -> Self {
+        Trap(Box::new(TrapInner {
+            code: TrapCode::HostError,
+            message: Some(message.into()),
+            frames: Vec::new(),
+        }))
+    }
+
+    /// The trap code.
+    pub fn code(&self) -> TrapCode {
+        self.0.code
+    }
+
+    /// The detail message, if any.
+    pub fn detail(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// The wasm backtrace, innermost frame first.
+    pub fn frames(&self) -> &[TrapFrame] {
+        &self.0.frames
+    }
+
+    /// Append a frame (the caller of the frames already recorded).
+    pub fn push_frame(&mut self, frame: TrapFrame) {
+        self.0.frames.push(frame);
+    }
+}
+
+impl From<TrapCode> for Trap {
+    #[cold]
+    fn from(code: TrapCode) -> Self {
+        Trap::new(code)
+    }
+}
+
+impl core::fmt::Display for Trap {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.0.message {
+            Some(m) => write!(f, "{}: {m}", self.0.code)?,
+            None => write!(f, "{}", self.0.code)?,
+        }
+        for frame in &self.0.frames {
+            write!(f, "\n  at {} (func {})", frame.name, frame.func.0)?;
+            if let Some(off) = frame.offset {
+                write!(f, " @ {off:#x}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for u32 {}
+    impl Sealed for u64 {}
+}
+
+/// The index width of a linear memory or table, as a type: implemented for
+/// `u32` (memory32) and `u64` (memory64) only.
+///
+/// Code generic over `A: Address` is monomorphized per width, so a memory32
+/// access pays nothing for memory64 existing: for `u32` the effective address
+/// `addr + offset` cannot overflow a `u64` (validation bounds `offset` by
+/// `u32::MAX`), so one comparison against the length suffices.
+pub trait Address:
+    Copy + Ord + Eq + core::fmt::Debug + Into<u64> + sealed::Sealed + Send + Sync + 'static
+{
+    /// The index type this width stands for.
+    const INDEX_TYPE: IndexType;
+    /// The largest value of this width, as u64.
+    const MAX: u64;
+
+    /// Truncate a raw 64-bit slot value to this width (an i32 operand is
+    /// stored zero- or sign-extended; only its low 32 bits count).
+    fn from_raw(raw: u64) -> Self;
+
+    /// Convert from u64 if the value fits.
+    fn try_from_u64(v: u64) -> Option<Self>;
+
+    /// The value widened to u64.
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self.into()
+    }
+
+    /// Host index of the first byte of `[self + offset, self + offset + size)`
+    /// if that whole range lies within `len` bytes; `None` if it does not or
+    /// if the sum overflows.
+    fn checked_ea(self, offset: u64, size: u64, len: usize) -> Option<usize>;
+}
+
+impl Address for u32 {
+    const INDEX_TYPE: IndexType = IndexType::I32;
+    const MAX: u64 = u32::MAX as u64;
+
+    #[inline(always)]
+    fn from_raw(raw: u64) -> Self {
+        raw as u32
+    }
+
+    #[inline(always)]
+    fn try_from_u64(v: u64) -> Option<Self> {
+        u32::try_from(v).ok()
+    }
+
+    #[inline(always)]
+    fn checked_ea(self, offset: u64, size: u64, len: usize) -> Option<usize> {
+        // offset <= u32::MAX and size <= 2^32 by validation and construction,
+        // so this sum cannot overflow u64.
+        let ea = u64::from(self) + offset;
+        if ea + size <= len as u64 {
+            Some(ea as usize)
+        } else {
+            None
+        }
+    }
+}
+
+impl Address for u64 {
+    const INDEX_TYPE: IndexType = IndexType::I64;
+    const MAX: u64 = u64::MAX;
+
+    #[inline(always)]
+    fn from_raw(raw: u64) -> Self {
+        raw
+    }
+
+    #[inline(always)]
+    fn try_from_u64(v: u64) -> Option<Self> {
+        Some(v)
+    }
+
+    #[inline(always)]
+    fn checked_ea(self, offset: u64, size: u64, len: usize) -> Option<usize> {
+        let ea = self.checked_add(offset)?;
+        let end = ea.checked_add(size)?;
+        if end <= len as u64 {
+            Some(ea as usize)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn u32_effective_address_bounds() {
+        assert_eq!(10u32.checked_ea(6, 4, 20), Some(16));
+        assert_eq!(10u32.checked_ea(7, 4, 20), None);
+        assert_eq!(u32::MAX.checked_ea(u64::from(u32::MAX), 8, 1 << 20), None);
+    }
+
+    #[test]
+    fn u64_effective_address_never_wraps() {
+        assert_eq!(u64::MAX.checked_ea(1, 1, usize::MAX), None);
+        assert_eq!((u64::MAX - 3).checked_ea(0, 8, usize::MAX), None);
+        assert_eq!(
+            (1u64 << 32).checked_ea(8, 8, (1 << 32) + 16),
+            Some((1 << 32) + 8)
+        );
+    }
+
+    #[test]
+    fn trap_messages_match_the_spec() {
+        assert_eq!(TrapCode::StackExhausted.to_string(), "call stack exhausted");
+        assert_eq!(
+            Trap::new(TrapCode::MemoryOutOfBounds).to_string(),
+            "out of bounds memory access"
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! Evaluation of validated constant expressions (global initializers,
+//! segment offsets and items, table initializers).
+
+use strata_ir::{ConstExpr, ConstOp};
+
+use crate::addr::{FuncAddr, GlobalAddr};
+use crate::store::GlobalEntity;
+use crate::value;
+
+/// The store addresses a constant expression may refer to.
+pub struct ConstEnv<'a> {
+    /// The instance's function index space.
+    pub funcs: &'a [FuncAddr],
+    /// The instance's global index space (as far as initialized).
+    pub globals: &'a [GlobalAddr],
+    /// The store's globals.
+    pub store_globals: &'a [GlobalEntity],
+}
+
+/// Evaluate `expr` to its raw value. The expression is validated, so an
+/// out-of-range index or stack underflow can only come from a bug; such a case
+/// yields 0 rather than a panic.
+pub fn eval(expr: &ConstExpr, env: &ConstEnv<'_>) -> u64 {
+    let mut stack: Vec<u64> = Vec::with_capacity(4);
+    for op in expr.ops.iter() {
+        let v = match *op {
+            ConstOp::I32Const(x) => u64::from(x as u32),
+            ConstOp::I64Const(x) => x as u64,
+            ConstOp::F32Const(x) => u64::from(x),
+            ConstOp::F64Const(x) => x,
+            ConstOp::RefNull(_) => value::NULL_REF,
+            ConstOp::RefFunc(f) => value::func_ref_to_raw(env.funcs.get(f.index()).copied()),
+            ConstOp::GlobalGet(g) => env
+                .globals
+                .get(g.index())
+                .and_then(|a| env.store_globals.get(a.index()))
+                .map_or(0, |g| g.value),
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let b = stack.pop().unwrap_or(0) as u32;
+                let a = stack.pop().unwrap_or(0) as u32;
+                u64::from(match op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                })
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let b = stack.pop().unwrap_or(0);
+                let a = stack.pop().unwrap_or(0);
+                match op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().unwrap_or(0)
+}

@@ -1,0 +1,235 @@
+//! Virtual-memory primitives behind [`LinearMemory`](super::LinearMemory):
+//! reserve address space, commit (make read/write) a prefix of it, and unmap
+//! it on drop.
+//!
+//! This is the only module of the memory layer that contains `unsafe` code.
+//! Its one type, [`Mmap`], upholds these invariants, on which every `unsafe`
+//! block below relies:
+//!
+//! - if `reserved == 0` there is no mapping, `ptr` is dangling (never
+//!   dereferenced) and `committed == 0`;
+//! - otherwise `[ptr, ptr + reserved)` is one anonymous private mapping created
+//!   by [`Mmap::reserve`] and owned exclusively by this value; `ptr` is
+//!   host-page aligned, `reserved` is a multiple of the host page size and at
+//!   most `isize::MAX`;
+//! - `[ptr, ptr + committed)` is `PROT_READ | PROT_WRITE`, the rest of the
+//!   reservation is `PROT_NONE`; `committed <= reserved` and `committed` is a
+//!   multiple of the host page size (or equal to `reserved`);
+//! - committed memory is initialized: anonymous pages read as zero until
+//!   written, and nothing is ever decommitted, so bytes once committed keep the
+//!   values written to them.
+#![deny(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
+
+use std::io;
+use std::ptr::{self, NonNull};
+use std::sync::OnceLock;
+
+/// `MAP_NORESERVE` where the host has it: do not account swap for the
+/// reservation (only touched pages cost anything).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const MAP_NORESERVE: libc::c_int = libc::MAP_NORESERVE;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const MAP_NORESERVE: libc::c_int = 0;
+
+/// The host's page size in bytes (a power of two), queried once.
+pub(super) fn host_page_size() -> usize {
+    static PAGE_SIZE: OnceLock<usize> = OnceLock::new();
+    *PAGE_SIZE.get_or_init(|| {
+        // SAFETY: `sysconf` has no preconditions; it only reads a system
+        // configuration value.
+        let raw = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        match usize::try_from(raw) {
+            Ok(size) if size.is_power_of_two() => size,
+            _ => 4096,
+        }
+    })
+}
+
+/// `bytes` rounded up to a multiple of the host page size, if that fits.
+pub(super) fn round_up_to_host_page(bytes: usize) -> Option<usize> {
+    let mask = host_page_size() - 1;
+    bytes.checked_add(mask).map(|v| v & !mask)
+}
+
+fn out_of_address_space(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::OutOfMemory, what.to_owned())
+}
+
+/// An owned region of reserved virtual memory whose first `committed` bytes
+/// are readable and writable. See the module documentation for invariants.
+pub(super) struct Mmap {
+    ptr: NonNull<u8>,
+    reserved: usize,
+    committed: usize,
+}
+
+// SAFETY: an `Mmap` owns its mapping exclusively — no other value holds a
+// pointer into it that it did not hand out for the duration of a borrow — so,
+// like a `Box<[u8]>`, it may be moved to and dropped on another thread.
+unsafe impl Send for Mmap {}
+
+// SAFETY: through `&Mmap` the mapping can only be read (`slice`, `as_ptr`
+// gives a raw pointer whose use is the caller's own `unsafe`); every mutation
+// (`slice_mut`, `commit`, drop) needs `&mut Mmap` or ownership, so shared
+// references on several threads cannot race.
+unsafe impl Sync for Mmap {}
+
+impl Mmap {
+    /// A reservation of zero bytes: no mapping at all.
+    pub(super) const fn empty() -> Self {
+        Mmap {
+            ptr: NonNull::dangling(),
+            reserved: 0,
+            committed: 0,
+        }
+    }
+
+    /// Reserve at least `bytes` bytes (rounded up to the host page size) of
+    /// address space as `PROT_NONE`. Costs no physical memory. Zero bytes
+    /// gives [`Mmap::empty`].
+    pub(super) fn reserve(bytes: usize) -> io::Result<Self> {
+        if bytes == 0 {
+            return Ok(Self::empty());
+        }
+        let len = round_up_to_host_page(bytes)
+            .filter(|&len| isize::try_from(len).is_ok())
+            .ok_or_else(|| out_of_address_space("reservation exceeds the host address space"))?;
+        // SAFETY: an anonymous mapping with a null address hint and without
+        // MAP_FIXED: the kernel picks a range that overlaps no existing
+        // mapping, so no memory visible to Rust is affected. `len > 0`, and
+        // `fd = -1`, `offset = 0` are what MAP_ANONYMOUS requires.
+        let raw = unsafe {
+            libc::mmap(
+                ptr::null_mut(),
+                len,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        match NonNull::new(raw.cast::<u8>()) {
+            Some(ptr) => Ok(Mmap {
+                ptr,
+                reserved: len,
+                committed: 0,
+            }),
+            None => {
+                // SAFETY: the kernel just created this mapping of `len` bytes
+                // at address 0 for us; nothing refers to it yet.
+                unsafe { libc::munmap(raw, len) };
+                Err(out_of_address_space("mmap returned a null mapping"))
+            }
+        }
+    }
+
+    /// Bytes of address space owned, starting at [`Mmap::as_ptr`].
+    #[inline]
+    pub(super) fn reserved(&self) -> usize {
+        self.reserved
+    }
+
+    /// Base address of the reservation (dangling but non-null when empty).
+    #[inline]
+    pub(super) fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// Make at least the first `len` bytes readable and writable (rounded up
+    /// to the host page size, never beyond the reservation). Newly committed
+    /// bytes read as zero. Fails, changing nothing, if `len` exceeds the
+    /// reservation or the OS refuses.
+    pub(super) fn commit(&mut self, len: usize) -> io::Result<()> {
+        if len <= self.committed {
+            return Ok(());
+        }
+        if len > self.reserved {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "commit beyond the reservation",
+            ));
+        }
+        // `reserved` is a page multiple and `len <= reserved`, so rounding up
+        // cannot overflow or pass it; `min` keeps that obvious.
+        let end = round_up_to_host_page(len)
+            .unwrap_or(self.reserved)
+            .min(self.reserved);
+        let start = self.committed;
+        // SAFETY: `start <= end <= reserved`, so `[base + start, base + end)`
+        // lies inside our own mapping (and `add` stays in bounds). `base` is
+        // page aligned and `start` a page multiple, as mprotect requires. The
+        // range is currently PROT_NONE and not covered by any Rust reference
+        // (slices cover at most `[0, committed)`), so changing its protection
+        // invalidates nothing.
+        let rc = unsafe {
+            libc::mprotect(
+                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
+                end - start,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.committed = end;
+        Ok(())
+    }
+
+    /// The first `len` bytes, which must be committed (`len` is clamped to the
+    /// committed size otherwise).
+    #[inline]
+    pub(super) fn slice(&self, len: usize) -> &[u8] {
+        debug_assert!(len <= self.committed, "slice beyond committed memory");
+        let len = len.min(self.committed);
+        if len == 0 {
+            return &[];
+        }
+        // SAFETY: `[base, base + len)` is within the committed, readable part
+        // of our mapping and initialized (zero-filled anonymous memory or
+        // bytes written since); `len <= reserved <= isize::MAX`. The slice
+        // borrows `self`, and writing requires `&mut self`, so no mutable
+        // alias exists while it lives; the mapping outlives it (unmapped only
+        // on drop).
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), len) }
+    }
+
+    /// The first `len` bytes, mutably (clamped like [`Mmap::slice`]).
+    #[inline]
+    pub(super) fn slice_mut(&mut self, len: usize) -> &mut [u8] {
+        debug_assert!(len <= self.committed, "slice beyond committed memory");
+        let len = len.min(self.committed);
+        if len == 0 {
+            return &mut [];
+        }
+        // SAFETY: as for `slice`, and the slice borrows `self` mutably, so it
+        // is the only reference into the mapping while it lives.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), len) }
+    }
+}
+
+impl Drop for Mmap {
+    fn drop(&mut self) {
+        if self.reserved == 0 {
+            return;
+        }
+        // SAFETY: `[ptr, ptr + reserved)` is exactly the mapping `reserve`
+        // created, owned by us alone; every slice into it borrowed `self` and
+        // has ended. Raw pointers handed out by `as_ptr` are documented as
+        // invalid once the owning memory is dropped.
+        let rc = unsafe { libc::munmap(self.ptr.as_ptr().cast::<libc::c_void>(), self.reserved) };
+        debug_assert_eq!(rc, 0, "munmap of an owned mapping failed");
+    }
+}
+
+impl core::fmt::Debug for Mmap {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Mmap")
+            .field("base", &self.ptr)
+            .field("reserved", &self.reserved)
+            .field("committed", &self.committed)
+            .finish()
+    }
+}

@@ -1,0 +1,297 @@
+//! The store: every runtime entity of a set of instances, addressed by the
+//! newtypes of [`crate::addr`], and the generic call entry point.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use strata_ir::{FuncIdx, GlobalType, Module, Trap, TrapCode, Val};
+
+use crate::addr::*;
+use crate::config::StoreConfig;
+use crate::memory::LinearMemory;
+use crate::signature::{SigId, SigRegistry};
+use crate::table::TableEntity;
+use crate::tier::CompiledModule;
+use crate::value;
+
+/// What a host function sees of its caller.
+pub struct HostContext<'a> {
+    /// The store, for memory access and re-entrant calls.
+    pub store: &'a mut Store,
+    /// The instance whose code made the call, if a wasm function did.
+    pub caller: Option<InstanceAddr>,
+}
+
+/// A host function: reads `params`, writes `results` (already sized to the
+/// function's result count), or traps.
+pub type HostFunc =
+    Arc<dyn Fn(HostContext<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync>;
+
+/// What a function is.
+#[derive(Clone)]
+pub enum FuncKind {
+    /// A wasm function of an instance.
+    Wasm {
+        /// Its instance.
+        instance: InstanceAddr,
+        /// Its index in the instance's module.
+        index: FuncIdx,
+    },
+    /// A host function.
+    Host(HostFunc),
+}
+
+impl core::fmt::Debug for FuncKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            FuncKind::Wasm { instance, index } => f
+                .debug_struct("Wasm")
+                .field("instance", instance)
+                .field("index", index)
+                .finish(),
+            FuncKind::Host(_) => f.write_str("Host"),
+        }
+    }
+}
+
+/// A function instance.
+#[derive(Debug, Clone)]
+pub struct FuncEntity {
+    /// Its canonical signature.
+    pub sig: SigId,
+    /// What it is.
+    pub kind: FuncKind,
+}
+
+/// A global instance; its type is canonical (see [`crate::signature`]).
+#[derive(Debug, Clone)]
+pub struct GlobalEntity {
+    /// Canonical type.
+    pub ty: GlobalType,
+    /// Raw value.
+    pub value: u64,
+}
+
+/// An element segment instance: evaluated raw references, empty once dropped.
+#[derive(Debug, Clone, Default)]
+pub struct ElemEntity {
+    /// Raw references.
+    pub items: Vec<u64>,
+}
+
+/// A data segment instance: its module's bytes until dropped.
+#[derive(Debug, Clone)]
+pub struct DataEntity {
+    module: Arc<Module>,
+    index: usize,
+    dropped: bool,
+}
+
+impl DataEntity {
+    /// Segment `index` of `module`.
+    pub fn new(module: Arc<Module>, index: usize) -> Self {
+        Self {
+            module,
+            index,
+            dropped: false,
+        }
+    }
+
+    /// Its bytes (empty once dropped).
+    pub fn bytes(&self) -> &[u8] {
+        if self.dropped {
+            return &[];
+        }
+        self.module
+            .datas
+            .get(self.index)
+            .map_or(&[], |d| &d.bytes[..])
+    }
+
+    /// `data.drop`.
+    pub fn drop_bytes(&mut self) {
+        self.dropped = true;
+    }
+}
+
+/// An exception tag instance.
+#[derive(Debug, Clone)]
+pub struct TagEntity {
+    /// Canonical signature; the payload is its parameters.
+    pub sig: SigId,
+}
+
+/// A thrown exception: its tag and raw payload.
+#[derive(Debug, Clone)]
+pub struct ExceptionEntity {
+    /// The tag.
+    pub tag: TagAddr,
+    /// Raw payload values.
+    pub payload: Vec<u64>,
+}
+
+/// An instance: a module's index spaces resolved to store addresses.
+pub struct InstanceEntity {
+    /// The module.
+    pub module: Arc<Module>,
+    /// Its compiled code.
+    pub code: Arc<dyn CompiledModule>,
+    /// Canonical signature of each module type index.
+    pub sigs: Vec<SigId>,
+    /// Function index space.
+    pub funcs: Vec<FuncAddr>,
+    /// Table index space.
+    pub tables: Vec<TableAddr>,
+    /// Memory index space.
+    pub memories: Vec<MemAddr>,
+    /// Global index space.
+    pub globals: Vec<GlobalAddr>,
+    /// Element segments.
+    pub elems: Vec<ElemAddr>,
+    /// Data segments.
+    pub datas: Vec<DataAddr>,
+    /// Tag index space.
+    pub tags: Vec<TagAddr>,
+}
+
+impl InstanceEntity {
+    /// Resolve an export by name.
+    pub fn export(&self, name: &str) -> Option<ExternVal> {
+        let e = self.module.export(name)?;
+        let i = e.index as usize;
+        Some(match e.kind {
+            strata_ir::ExternKind::Func => ExternVal::Func(*self.funcs.get(i)?),
+            strata_ir::ExternKind::Table => ExternVal::Table(*self.tables.get(i)?),
+            strata_ir::ExternKind::Memory => ExternVal::Memory(*self.memories.get(i)?),
+            strata_ir::ExternKind::Global => ExternVal::Global(*self.globals.get(i)?),
+            strata_ir::ExternKind::Tag => ExternVal::Tag(*self.tags.get(i)?),
+        })
+    }
+}
+
+/// All runtime state of a group of instances. Single-threaded: share a
+/// module across threads, give each thread its own store.
+pub struct Store {
+    /// Limits in force.
+    pub config: StoreConfig,
+    /// Canonical signatures.
+    pub sigs: SigRegistry,
+    /// Functions.
+    pub funcs: Vec<FuncEntity>,
+    /// Tables.
+    pub tables: Vec<TableEntity>,
+    /// Linear memories.
+    pub memories: Vec<LinearMemory>,
+    /// Globals.
+    pub globals: Vec<GlobalEntity>,
+    /// Element segments.
+    pub elems: Vec<ElemEntity>,
+    /// Data segments.
+    pub datas: Vec<DataEntity>,
+    /// Instances.
+    pub instances: Vec<InstanceEntity>,
+    /// Host values referenced by `externref`s.
+    pub externs: Vec<Box<dyn Any + Send>>,
+    /// Exception tags.
+    pub tags: Vec<TagEntity>,
+    /// Exceptions thrown so far (referenced by `exnref`s).
+    pub exceptions: Vec<ExceptionEntity>,
+    /// Embedder state.
+    pub host_data: Box<dyn Any + Send>,
+    /// Current wasm call depth across re-entrant calls.
+    pub call_depth: usize,
+    /// Total bytes of all memories.
+    pub total_memory_bytes: u64,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(config: StoreConfig, host_data: Box<dyn Any + Send>) -> Self {
+        Self {
+            config,
+            sigs: SigRegistry::default(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            instances: Vec::new(),
+            externs: Vec::new(),
+            tags: Vec::new(),
+            exceptions: Vec::new(),
+            host_data,
+            call_depth: 0,
+            total_memory_bytes: 0,
+        }
+    }
+
+    /// Add a host function of canonical signature `sig`.
+    pub fn push_host_func(&mut self, sig: SigId, f: HostFunc) -> FuncAddr {
+        self.funcs.push(FuncEntity {
+            sig,
+            kind: FuncKind::Host(f),
+        });
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// Add a host value for `externref`s.
+    pub fn push_extern(&mut self, value: Box<dyn Any + Send>) -> ExternAddr {
+        self.externs.push(value);
+        ExternAddr(self.externs.len() as u32 - 1)
+    }
+
+    /// A global's current value.
+    pub fn global_value(&self, g: GlobalAddr) -> Val {
+        let e = &self.globals[g.index()];
+        value::from_raw(e.value, e.ty.ty)
+    }
+
+    /// Call any function with `args` (checked against its signature here) and
+    /// return its results.
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let entity = self
+            .funcs
+            .get(func.index())
+            .ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?
+            .clone();
+        let ty = self.sigs.get(entity.sig);
+        if args.len() != ty.params.len()
+            || !args
+                .iter()
+                .zip(ty.params.iter())
+                .all(|(a, t)| a.matches_shape(*t))
+        {
+            return Err(Trap::host(format!(
+                "argument mismatch: expected {:?}, got {:?}",
+                ty.params, args
+            )));
+        }
+        let result_types = ty.results.clone();
+        let mut results = Vec::with_capacity(result_types.len());
+        match entity.kind {
+            FuncKind::Host(f) => {
+                results.extend(result_types.iter().map(|t| Val::default_for(*t)));
+                if self.call_depth >= self.config.max_call_depth {
+                    return Err(Trap::new(TrapCode::StackExhausted));
+                }
+                self.call_depth += 1;
+                let r = f(
+                    HostContext {
+                        store: self,
+                        caller: None,
+                    },
+                    args,
+                    &mut results,
+                );
+                self.call_depth -= 1;
+                r?;
+            }
+            FuncKind::Wasm { instance, .. } => {
+                let code = self.instances[instance.index()].code.clone();
+                code.invoke(self, func, args, &mut results)?;
+            }
+        }
+        Ok(results)
+    }
+}

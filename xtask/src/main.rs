@@ -1,0 +1,181 @@
+//! `cargo xtask`: Strata's build orchestrator (std and `anyhow` only).
+//!
+//! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
+//!   workspace's tests, then the core scope of the official spec suite in
+//!   every built tier, failing fast;
+//! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite step.
+//!
+//! Each step prints the command it runs and its elapsed time.
+#![forbid(unsafe_code)]
+
+mod steps;
+mod suite;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+
+use crate::steps::Steps;
+use crate::suite::Suite;
+
+/// Tiers built into `strata` today; `cargo xtask test` runs the suite in each.
+const BUILT_TIERS: &[&str] = &["interp"];
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
+         then the core spec scope in every built tier
+  spec   only the core spec scope
+  help   this message
+
+options:
+  --testsuite PATH   the official testsuite checkout (default: $STRATA_TESTSUITE,
+                     else <workspace>/../shared/testsuite)
+  --tier T           (spec only) run this tier instead of every built one";
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parsed command line.
+#[derive(Debug, Default)]
+struct Options {
+    command: String,
+    testsuite: Option<String>,
+    tiers: Vec<String>,
+}
+
+fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options> {
+    let mut options = Options {
+        command: args.next().unwrap_or_else(|| "help".to_string()),
+        ..Options::default()
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .with_context(|| format!("`{flag}` needs a value"))
+        };
+        match flag.as_str() {
+            "--testsuite" => options.testsuite = Some(value()?),
+            "--tier" => options.tiers.push(value()?),
+            _ => bail!("unknown option `{arg}`\n\n{USAGE}"),
+        }
+    }
+    Ok(options)
+}
+
+fn real_main() -> Result<()> {
+    let options = parse_options(std::env::args().skip(1))?;
+    match options.command.as_str() {
+        "test" => {
+            if !options.tiers.is_empty() {
+                bail!("`--tier` is for `cargo xtask spec`; `test` runs every built tier");
+            }
+            let suite = Suite::resolve(options.testsuite.as_deref())?;
+            let mut steps = Steps::new()?;
+            steps.cargo("fmt", &["fmt", "--all", "--check"])?;
+            steps.cargo(
+                "clippy",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )?;
+            steps.cargo("test", &["test", "--workspace"])?;
+            spec(&mut steps, &suite, BUILT_TIERS)?;
+            steps.finish();
+            Ok(())
+        }
+        "spec" => {
+            let suite = Suite::resolve(options.testsuite.as_deref())?;
+            let tiers: Vec<&str> = if options.tiers.is_empty() {
+                BUILT_TIERS.to_vec()
+            } else {
+                options.tiers.iter().map(String::as_str).collect()
+            };
+            let mut steps = Steps::new()?;
+            spec(&mut steps, &suite, &tiers)?;
+            steps.finish();
+            Ok(())
+        }
+        "help" | "--help" | "-h" => {
+            // Ignore a closed pipe (`cargo xtask help | head`).
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// The core spec scope in each of `tiers`.
+fn spec(steps: &mut Steps, suite: &Suite, tiers: &[&str]) -> Result<()> {
+    for tier in tiers {
+        let name = format!("spec ({tier})");
+        match suite {
+            Suite::Dir(dir) => {
+                let scope = dir.join("scopes").join("core.txt");
+                let scope = scope.to_string_lossy();
+                steps.cargo_with_summary(
+                    &name,
+                    &[
+                        "run",
+                        "--release",
+                        "-p",
+                        "strata-cli",
+                        "--",
+                        "wast",
+                        "--tier",
+                        tier,
+                        "--scope",
+                        &scope,
+                    ],
+                )?;
+            }
+            Suite::Fallback => {
+                suite::warn_fallback();
+                steps.cargo(&name, &["test", "--release", "-p", "strata-conformance"])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options> {
+        parse_options(args.iter().map(|s| (*s).to_string()))
+    }
+
+    #[test]
+    fn options() -> Result<()> {
+        let o = parse(&["spec", "--tier", "interp", "--testsuite=/x"])?;
+        assert_eq!(o.command, "spec");
+        assert_eq!(o.tiers, ["interp"]);
+        assert_eq!(o.testsuite.as_deref(), Some("/x"));
+        assert_eq!(parse(&[])?.command, "help");
+        assert!(parse(&["test", "--tier"]).is_err());
+        assert!(parse(&["test", "--bogus"]).is_err());
+        Ok(())
+    }
+}
