@@ -27,6 +27,8 @@ macro_rules! define_instr {
         #[allow(missing_docs)]
         pub enum Instr {
             Unreachable,
+            /// A loop header: consume fuel and check for interruption.
+            LoopCheck,
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// `dst = val`.

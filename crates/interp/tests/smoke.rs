@@ -210,3 +210,30 @@ fn table64_beyond_u32_indices_trap() {
         Ok(vec![Val::I64(-1)])
     );
 }
+
+#[test]
+fn fuel_stops_an_infinite_loop() {
+    let (mut s, i) = instance(r#"(module (func (export "spin") (loop (br 0))))"#);
+    s.interrupt.fuel = Some(10_000);
+    let trap = call(&mut s, i, "spin", &[]).expect_err("fuel runs out");
+    assert_eq!(trap.code(), TrapCode::OutOfFuel);
+    assert_eq!(s.interrupt.fuel, Some(0));
+}
+
+#[test]
+fn interrupt_from_another_thread() {
+    let (mut s, i) = instance(r#"(module (func (export "spin") (loop (br 0))))"#);
+    let handle = s.interrupt.handle();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let trap = call(&mut s, i, "spin", &[]).expect_err("interrupted");
+    assert_eq!(trap.code(), TrapCode::Interrupted);
+    stopper.join().expect("stopper thread");
+    // The flag is cleared when it fires: the store runs again (and now stops
+    // for lack of fuel, not because of the old interrupt).
+    s.interrupt.fuel = Some(100);
+    let trap = call(&mut s, i, "spin", &[]).expect_err("fuel runs out");
+    assert_eq!(trap.code(), TrapCode::OutOfFuel);
+}

@@ -166,8 +166,10 @@ pub enum TrapCode {
     NullReference,
     /// `call_ref` on null.
     NullFunctionReference,
-    /// Execution was interrupted by the embedder (epoch or fuel).
+    /// Execution was interrupted by the embedder.
     Interrupted,
+    /// The store's fuel ran out.
+    OutOfFuel,
     /// A host function failed.
     HostError,
     /// An exception was thrown and not caught inside wasm.
@@ -193,6 +195,7 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host function error",
             TrapCode::UncaughtException => "uncaught exception",
             TrapCode::NullExceptionReference => "null exception reference",

@@ -2,6 +2,7 @@
 //! newtypes of [`crate::addr`], and the generic call entry point.
 
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use strata_ir::{FuncIdx, GlobalType, Module, Trap, TrapCode, Val};
@@ -13,6 +14,52 @@ use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
 use crate::tier::CompiledModule;
 use crate::value;
+
+/// A handle that stops a running guest from another thread: after
+/// [`InterruptHandle::interrupt`], the guest traps with "interrupted" at its
+/// next loop iteration or call.
+#[derive(Debug, Clone, Default)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    /// Ask the guest running in the store to stop.
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Fuel and the interrupt flag of a store. Tiers call [`Interrupt::check`]
+/// at every loop header and function entry.
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    flag: InterruptHandle,
+    /// Remaining fuel: one unit per loop iteration or call; `None` is unlimited.
+    pub fuel: Option<u64>,
+}
+
+impl Interrupt {
+    /// A handle other threads can use to interrupt this store's guests.
+    pub fn handle(&self) -> InterruptHandle {
+        self.flag.clone()
+    }
+
+    /// Consume one unit of fuel and look at the interrupt flag (which is
+    /// cleared when it fires, so the store can run again).
+    #[inline(always)]
+    pub fn check(&mut self) -> Result<(), TrapCode> {
+        if let Some(fuel) = self.fuel.as_mut() {
+            if *fuel == 0 {
+                return Err(TrapCode::OutOfFuel);
+            }
+            *fuel -= 1;
+        }
+        if self.flag.0.load(Ordering::Relaxed) {
+            self.flag.0.store(false, Ordering::Relaxed);
+            return Err(TrapCode::Interrupted);
+        }
+        Ok(())
+    }
+}
 
 /// What a host function sees of its caller.
 pub struct HostContext<'a> {
@@ -200,6 +247,8 @@ pub struct Store {
     pub host_data: Box<dyn Any + Send>,
     /// Current wasm call depth across re-entrant calls.
     pub call_depth: usize,
+    /// Interruption state, checked by tiers at loop headers and calls.
+    pub interrupt: Interrupt,
     /// Total bytes of all memories.
     pub total_memory_bytes: u64,
 }
@@ -222,6 +271,7 @@ impl Store {
             exceptions: Vec::new(),
             host_data,
             call_depth: 0,
+            interrupt: Interrupt::default(),
             total_memory_bytes: 0,
         }
     }

@@ -133,6 +133,7 @@ impl Executor {
         if store.call_depth >= store.config.max_call_depth {
             return Err(Trap::new(TrapCode::StackExhausted));
         }
+        store.interrupt.check()?;
         self.enter_frame(store, module, func, base)?;
         store.call_depth += 1;
         self.frames.push(Frame {
@@ -241,6 +242,7 @@ impl Executor {
         match entity.kind {
             FuncKind::Wasm { instance, index } if self.module_index(store, instance).is_ok() => {
                 let module = self.module_index(store, instance)?;
+                store.interrupt.check()?;
                 self.enter_frame(store, module, index, base)?;
                 if let Some(frame) = self.frames.last_mut() {
                     *frame = Frame {

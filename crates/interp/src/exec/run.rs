@@ -28,6 +28,7 @@ pub(super) fn run_frame(
         *ip += 1;
         match instr {
             Instr::Unreachable => return Err(TrapCode::Unreachable),
+            Instr::LoopCheck => store.interrupt.check()?,
             Instr::Copy { dst, src } => regs[dst as usize] = regs[src as usize],
             Instr::Const { dst, val } => regs[dst as usize] = val,
             Instr::Br { target } => *ip = target as usize,

@@ -62,6 +62,9 @@ impl Translator<'_> {
             start: self.code.len() as u32,
             fixups: Vec::new(),
         });
+        if kind == ControlKind::Loop {
+            self.emit(Instr::LoopCheck);
+        }
     }
 
     /// Open a `try_table`: emit one landing pad per catch clause (jumped over
