@@ -19,6 +19,172 @@ use strata_ir::{
 /// A frame slot.
 pub type Slot = u32;
 
+/// Invokes `$m!` with the binary operators that get an immediate-operand
+/// form (`dst = op(a, imm)`): `Variant NumOp semantics width;`. The
+/// immediate is an `i32`: zero-extended for 32-bit operators (only its bits
+/// count), sign-extended for 64-bit ones.
+macro_rules! for_each_imm_op {
+    ($m:ident) => {
+        $m! {
+            I32AddImm I32Add i32_add 32;
+            I32SubImm I32Sub i32_sub 32;
+            I32MulImm I32Mul i32_mul 32;
+            I32AndImm I32And i32_and 32;
+            I32OrImm I32Or i32_or 32;
+            I32XorImm I32Xor i32_xor 32;
+            I32ShlImm I32Shl i32_shl 32;
+            I32ShrSImm I32ShrS i32_shr_s 32;
+            I32ShrUImm I32ShrU i32_shr_u 32;
+            I32RotlImm I32Rotl i32_rotl 32;
+            I32RotrImm I32Rotr i32_rotr 32;
+            I32EqImm I32Eq i32_eq 32;
+            I32NeImm I32Ne i32_ne 32;
+            I32LtSImm I32LtS i32_lt_s 32;
+            I32LtUImm I32LtU i32_lt_u 32;
+            I32GtSImm I32GtS i32_gt_s 32;
+            I32GtUImm I32GtU i32_gt_u 32;
+            I32LeSImm I32LeS i32_le_s 32;
+            I32LeUImm I32LeU i32_le_u 32;
+            I32GeSImm I32GeS i32_ge_s 32;
+            I32GeUImm I32GeU i32_ge_u 32;
+            I64AddImm I64Add i64_add 64;
+            I64SubImm I64Sub i64_sub 64;
+            I64MulImm I64Mul i64_mul 64;
+            I64AndImm I64And i64_and 64;
+            I64OrImm I64Or i64_or 64;
+            I64XorImm I64Xor i64_xor 64;
+            I64ShlImm I64Shl i64_shl 64;
+            I64ShrSImm I64ShrS i64_shr_s 64;
+            I64ShrUImm I64ShrU i64_shr_u 64;
+            I64RotlImm I64Rotl i64_rotl 64;
+            I64RotrImm I64Rotr i64_rotr 64;
+            I64EqImm I64Eq i64_eq 64;
+            I64NeImm I64Ne i64_ne 64;
+            I64LtSImm I64LtS i64_lt_s 64;
+            I64LtUImm I64LtU i64_lt_u 64;
+            I64GtSImm I64GtS i64_gt_s 64;
+            I64GtUImm I64GtU i64_gt_u 64;
+            I64LeSImm I64LeS i64_le_s 64;
+            I64LeUImm I64LeU i64_le_u 64;
+            I64GeSImm I64GeS i64_ge_s 64;
+            I64GeUImm I64GeU i64_ge_u 64;
+        }
+    };
+}
+pub(crate) use for_each_imm_op;
+
+/// An integer comparison fused into a conditional branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Cmp {
+    I32Eq,
+    I32Ne,
+    I32LtS,
+    I32LtU,
+    I32GtS,
+    I32GtU,
+    I32LeS,
+    I32LeU,
+    I32GeS,
+    I32GeU,
+    I64Eq,
+    I64Ne,
+    I64LtS,
+    I64LtU,
+    I64GtS,
+    I64GtU,
+    I64LeS,
+    I64LeU,
+    I64GeS,
+    I64GeU,
+}
+
+impl Cmp {
+    /// The comparison for an integer compare operator, if it is one.
+    pub fn from_num_op(op: strata_ir::NumOp) -> Option<Cmp> {
+        use strata_ir::NumOp as N;
+        Some(match op {
+            N::I32Eq | N::I32Eqz => Cmp::I32Eq,
+            N::I32Ne => Cmp::I32Ne,
+            N::I32LtS => Cmp::I32LtS,
+            N::I32LtU => Cmp::I32LtU,
+            N::I32GtS => Cmp::I32GtS,
+            N::I32GtU => Cmp::I32GtU,
+            N::I32LeS => Cmp::I32LeS,
+            N::I32LeU => Cmp::I32LeU,
+            N::I32GeS => Cmp::I32GeS,
+            N::I32GeU => Cmp::I32GeU,
+            N::I64Eq | N::I64Eqz => Cmp::I64Eq,
+            N::I64Ne => Cmp::I64Ne,
+            N::I64LtS => Cmp::I64LtS,
+            N::I64LtU => Cmp::I64LtU,
+            N::I64GtS => Cmp::I64GtS,
+            N::I64GtU => Cmp::I64GtU,
+            N::I64LeS => Cmp::I64LeS,
+            N::I64LeU => Cmp::I64LeU,
+            N::I64GeS => Cmp::I64GeS,
+            N::I64GeU => Cmp::I64GeU,
+            _ => return None,
+        })
+    }
+
+    /// The comparison that is true exactly when this one is false.
+    pub fn negate(self) -> Cmp {
+        use Cmp::*;
+        match self {
+            I32Eq => I32Ne,
+            I32Ne => I32Eq,
+            I32LtS => I32GeS,
+            I32LtU => I32GeU,
+            I32GtS => I32LeS,
+            I32GtU => I32LeU,
+            I32LeS => I32GtS,
+            I32LeU => I32GtU,
+            I32GeS => I32LtS,
+            I32GeU => I32LtU,
+            I64Eq => I64Ne,
+            I64Ne => I64Eq,
+            I64LtS => I64GeS,
+            I64LtU => I64GeU,
+            I64GtS => I64LeS,
+            I64GtU => I64LeU,
+            I64LeS => I64GtS,
+            I64LeU => I64GtU,
+            I64GeS => I64LtS,
+            I64GeU => I64LtU,
+        }
+    }
+
+    /// Evaluate on raw slot values.
+    #[inline(always)]
+    pub fn eval(self, a: u64, b: u64) -> bool {
+        use Cmp::*;
+        let (a32, b32) = (a as u32, b as u32);
+        match self {
+            I32Eq => a32 == b32,
+            I32Ne => a32 != b32,
+            I32LtS => (a32 as i32) < (b32 as i32),
+            I32LtU => a32 < b32,
+            I32GtS => (a32 as i32) > (b32 as i32),
+            I32GtU => a32 > b32,
+            I32LeS => (a32 as i32) <= (b32 as i32),
+            I32LeU => a32 <= b32,
+            I32GeS => (a32 as i32) >= (b32 as i32),
+            I32GeU => a32 >= b32,
+            I64Eq => a == b,
+            I64Ne => a != b,
+            I64LtS => (a as i64) < (b as i64),
+            I64LtU => a < b,
+            I64GtS => (a as i64) > (b as i64),
+            I64GtU => a > b,
+            I64LeS => (a as i64) <= (b as i64),
+            I64LeU => a <= b,
+            I64GeS => (a as i64) >= (b as i64),
+            I64GeU => a >= b,
+        }
+    }
+}
+
 macro_rules! define_instr {
     ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
         /// One register instruction. Jump targets are instruction indices in
@@ -36,6 +202,10 @@ macro_rules! define_instr {
             Br { target: u32 },
             BrIfNez { cond: Slot, target: u32 },
             BrIfEqz { cond: Slot, target: u32 },
+            /// Branch if `cmp(a, b)`.
+            BrCmp { cmp: Cmp, a: Slot, b: Slot, target: u32 },
+            /// Branch if `cmp(a, imm)` (`imm` sign-extended for i64 compares).
+            BrCmpImm { cmp: Cmp, a: Slot, imm: i32, target: u32 },
             /// Jump to `self + 1 + min(index, len - 1)`, which holds a `Br`.
             BrTable { index: Slot, len: u32 },
             /// Return; results are already in slots `0..n`.
@@ -78,6 +248,8 @@ macro_rules! define_instr {
             Throw { tag: TagIdx, args: Slot },
             /// Rethrow the exception of the exnref in `src`.
             ThrowRef { src: Slot },
+            /// A numeric operator with an immediate operand.
+            Imm(ImmInstr),
             /// A pure numeric operator: `dst = op(a[, b])`.
             $($name { dst: Slot, a: Slot, b: Slot },)*
         }
@@ -93,6 +265,77 @@ macro_rules! define_instr {
     };
 }
 strata_ir::for_each_num_op!(define_instr);
+
+/// Whether a 64-bit constant can be the immediate of a `width`-bit operator.
+pub fn fits_imm(value: u64, width: u32) -> Option<i32> {
+    if width == 32 {
+        Some(value as u32 as i32)
+    } else {
+        i32::try_from(value as i64).ok()
+    }
+}
+
+macro_rules! define_imm_instr {
+    ($($name:ident $op:ident $snake:ident $width:literal;)*) => {
+        /// A binary numeric instruction with an immediate right operand:
+        /// `dst = op(a, imm)`.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[allow(missing_docs)]
+        pub enum ImmInstr {
+            $($name { dst: Slot, a: Slot, imm: i32 },)*
+        }
+
+        impl ImmInstr {
+            /// The immediate form of `op` with the constant `value`, if the
+            /// operator has one and the constant fits.
+            pub fn new(op: strata_ir::NumOp, dst: Slot, a: Slot, value: u64) -> Option<ImmInstr> {
+                match op {
+                    $(strata_ir::NumOp::$op => {
+                        fits_imm(value, $width).map(|imm| ImmInstr::$name { dst, a, imm })
+                    })*
+                    _ => None,
+                }
+            }
+
+            /// The destination slot.
+            pub fn dst_mut(&mut self) -> &mut Slot {
+                match self {
+                    $(ImmInstr::$name { dst, .. } => dst,)*
+                }
+            }
+        }
+    };
+}
+for_each_imm_op!(define_imm_instr);
+
+macro_rules! define_set_dst {
+    ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
+        impl Instr {
+            /// Redirect the result of a single-result instruction to `slot`;
+            /// `false` (and no change) for any other instruction.
+            pub fn set_result_slot(&mut self, slot: Slot) -> bool {
+                match self {
+                    Instr::Copy { dst, .. }
+                    | Instr::Const { dst, .. }
+                    | Instr::Select { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::LoadM32 { dst, .. }
+                    | Instr::LoadM64 { dst, .. }
+                    | Instr::RefIsNull { dst, .. }
+                    | Instr::RefFunc { dst, .. } => *dst = slot,
+                    Instr::Imm(i) => *i.dst_mut() = slot,
+                    $(Instr::$name { dst, .. } => *dst = slot,)*
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+strata_ir::for_each_num_op!(define_set_dst);
 
 /// An exception handler: the instruction range of a `try_table` body and
 /// its catch clauses, in source order.

@@ -3,7 +3,7 @@
 
 use strata_ir::TrapCode;
 
-use crate::bytecode::Instr;
+use crate::bytecode::{ImmInstr, Instr};
 use crate::numeric;
 
 macro_rules! call_numeric {
@@ -33,3 +33,29 @@ macro_rules! define_execute_numeric {
     };
 }
 strata_ir::for_each_num_op!(define_execute_numeric);
+
+macro_rules! imm_operand {
+    (32, $imm:expr) => {
+        u64::from($imm as u32)
+    };
+    (64, $imm:expr) => {
+        $imm as i64 as u64
+    };
+}
+
+macro_rules! define_execute_imm {
+    ($($name:ident $op:ident $snake:ident $width:tt;)*) => {
+        /// Execute a numeric instruction with an immediate operand.
+        #[inline(always)]
+        pub(super) fn execute_imm(instr: ImmInstr, regs: &mut [u64]) -> Result<(), TrapCode> {
+            match instr {
+                $(ImmInstr::$name { dst, a, imm } => {
+                    regs[dst as usize] =
+                        numeric::$snake(regs[a as usize], imm_operand!($width, imm))?;
+                })*
+            }
+            Ok(())
+        }
+    };
+}
+crate::bytecode::for_each_imm_op!(define_execute_imm);

@@ -6,7 +6,7 @@ use strata_ir::{Address, TrapCode};
 use strata_runtime::{value, ExceptionEntity, ExnAddr, FuncAddr, InstanceAddr, Store};
 
 use super::memory::{load, mem, mem_mut, store_value};
-use super::numeric_dispatch::execute_numeric;
+use super::numeric_dispatch::{execute_imm, execute_numeric};
 use super::table::execute_table_op;
 use super::Action;
 use crate::bytecode::Instr;
@@ -42,6 +42,22 @@ pub(super) fn run_frame(
                     *ip = target as usize;
                 }
             }
+            Instr::BrCmp { cmp, a, b, target } => {
+                if cmp.eval(regs[a as usize], regs[b as usize]) {
+                    *ip = target as usize;
+                }
+            }
+            Instr::BrCmpImm {
+                cmp,
+                a,
+                imm,
+                target,
+            } => {
+                if cmp.eval(regs[a as usize], imm as i64 as u64) {
+                    *ip = target as usize;
+                }
+            }
+            Instr::Imm(imm) => execute_imm(imm, regs)?,
             Instr::BrTable { index, len } => {
                 let i = (regs[index as usize] as u32).min(len.saturating_sub(1));
                 *ip += i as usize;

@@ -49,11 +49,10 @@ pub(super) fn execute_table_op(
             delta,
         } => {
             let t = inst.tables[table.index()];
-            let table = &mut store.tables[t.index()];
-            let is_64 = table.ty().index.is_64();
+            let is_64 = store.tables[t.index()].ty().index.is_64();
             let (init, delta) = (regs[init as usize], regs[delta as usize]);
-            regs[dst as usize] = table
-                .grow(delta, init, &mut |_, _| true)
+            regs[dst as usize] = store
+                .grow_table(t, delta, init)
                 .unwrap_or(grow_failed(is_64));
         }
         Instr::TableFill {
@@ -110,21 +109,10 @@ pub(super) fn execute_table_op(
         }
         Instr::MemoryGrow { dst, mem, delta } => {
             let m = inst.memories[mem.index()];
-            let limit = store.config.max_total_memory_bytes;
-            let total = store.total_memory_bytes;
-            let memory = &mut store.memories[m.index()];
-            let is_64 = memory.index_type().is_64();
-            let delta = regs[delta as usize];
-            let mut allow = |old: u64, new: u64| total - old.min(total) + new <= limit;
-            let before = memory.size_bytes();
-            regs[dst as usize] = match memory.grow(delta, &mut allow) {
-                Some(old) => {
-                    let after = memory.size_bytes();
-                    store.total_memory_bytes = total.saturating_add(after - before);
-                    old
-                }
-                None => grow_failed(is_64),
-            };
+            let is_64 = store.memories[m.index()].index_type().is_64();
+            regs[dst as usize] = store
+                .grow_memory(m, regs[delta as usize])
+                .unwrap_or(grow_failed(is_64));
         }
         Instr::MemoryFill {
             mem,

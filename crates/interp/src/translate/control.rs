@@ -3,7 +3,7 @@
 
 use strata_ir::BlockType;
 
-use super::{Operand, Translator};
+use super::{CmpRhs, Cond, Operand, Translator};
 use crate::bytecode::{Instr, Slot};
 
 /// What kind of construct a control frame is.
@@ -63,6 +63,7 @@ impl Translator<'_> {
             fixups: Vec::new(),
         });
         if kind == ControlKind::Loop {
+            self.bind_label();
             self.emit(Instr::LoopCheck);
         }
     }
@@ -83,6 +84,7 @@ impl Translator<'_> {
             } else {
                 self.home(frame.height as usize)
             };
+            self.bind_label();
             let pad = self.code.len() as u32;
             if is_func {
                 self.emit(Instr::Return);
@@ -96,7 +98,7 @@ impl Translator<'_> {
             });
         }
         let here = self.code.len() as u32;
-        patch(&mut self.code, skip, here);
+        self.patch_here(skip);
         self.handlers.push(crate::bytecode::Handler {
             start: here,
             end: here,
@@ -114,6 +116,7 @@ impl Translator<'_> {
                 c.fixups.push(jump);
             }
         }
+        self.bind_label();
         let here = self.code.len() as u32;
         let Some(frame) = self.controls.last_mut() else {
             return;
@@ -144,6 +147,7 @@ impl Translator<'_> {
             }
             return;
         }
+        self.bind_label();
         let here = self.code.len() as u32;
         for jump in &frame.fixups {
             patch(&mut self.code, *jump, here);
@@ -182,12 +186,17 @@ impl Translator<'_> {
             }
         }
         for i in 0..n {
-            let src = self.home(first + i);
-            if src != i as Slot {
-                self.emit(Instr::Copy {
-                    dst: i as Slot,
-                    src,
-                });
+            let dst = i as Slot;
+            match self.stack[first + i] {
+                Operand::Const(val) => {
+                    self.emit(Instr::Const { dst, val });
+                }
+                Operand::Home | Operand::Local(_) => {
+                    let src = self.home(first + i);
+                    if src != dst {
+                        self.emit(Instr::Copy { dst, src });
+                    }
+                }
             }
         }
         self.emit(Instr::Return);
@@ -202,10 +211,20 @@ impl Translator<'_> {
         let dst_base = frame.height as usize;
         let src_base = self.height() - arity;
         for i in 0..arity {
-            let src = self.slot_at(src_base + i);
             let dst = self.home(dst_base + i);
-            if src != dst {
-                self.emit(Instr::Copy { dst, src });
+            match self.stack[src_base + i] {
+                Operand::Const(val) => {
+                    self.emit(Instr::Const { dst, val });
+                }
+                Operand::Local(src) => {
+                    self.emit(Instr::Copy { dst, src });
+                }
+                Operand::Home => {
+                    let src = self.home(src_base + i);
+                    if src != dst {
+                        self.emit(Instr::Copy { dst, src });
+                    }
+                }
             }
         }
     }
@@ -225,7 +244,10 @@ impl Translator<'_> {
         }
         let arity = frame.label_arity() as usize;
         let src_base = self.height() - arity;
-        (0..arity).any(|i| self.slot_at(src_base + i) != self.home(frame.height as usize + i))
+        (0..arity).any(|i| {
+            self.stack[src_base + i] != Operand::Home
+                || self.home(src_base + i) != self.home(frame.height as usize + i)
+        })
     }
 
     /// Emit the jump to label `depth` (no copies) and register its fixup.
@@ -263,25 +285,22 @@ impl Translator<'_> {
 
     /// A conditional branch taken when `cond` is non-zero (`when_nonzero`) or
     /// zero; the fall-through path keeps the operand stack unchanged.
-    pub(super) fn branch_if(&mut self, depth: u32, cond: Slot, when_nonzero: bool) {
+    pub(super) fn branch_if(&mut self, depth: u32, cond: Cond, when_nonzero: bool) {
         if !self.branch_needs_copies(depth) {
-            let instr = if when_nonzero {
-                Instr::BrIfNez { cond, target: 0 }
-            } else {
-                Instr::BrIfEqz { cond, target: 0 }
-            };
-            self.emit_jump(depth, instr);
+            self.emit_jump(depth, cond_jump(cond, when_nonzero));
             return;
         }
         // Skip over the copies and the branch when not taken.
-        let skip = if when_nonzero {
-            self.emit(Instr::BrIfEqz { cond, target: 0 })
-        } else {
-            self.emit(Instr::BrIfNez { cond, target: 0 })
-        };
+        let skip = self.emit(cond_jump(cond, !when_nonzero));
         self.branch(depth);
+        self.patch_here(skip);
+    }
+
+    /// Point the jump at `at` to the current position, which becomes a label.
+    fn patch_here(&mut self, at: usize) {
+        self.bind_label();
         let here = self.code.len() as u32;
-        patch(&mut self.code, skip, here);
+        patch(&mut self.code, at, here);
     }
 
     pub(super) fn translate_br_table(&mut self, index: Slot, targets: &[u32]) {
@@ -298,9 +317,34 @@ impl Translator<'_> {
             }
         }
         for (entry, depth) in stubs {
-            let here = self.code.len() as u32;
-            patch(&mut self.code, entry, here);
+            self.patch_here(entry);
             self.branch(depth);
+        }
+    }
+}
+
+/// A jump (target to be patched) taken when `cond` is true (`when_true`) or
+/// false.
+pub(super) fn cond_jump(cond: Cond, when_true: bool) -> Instr {
+    match cond {
+        Cond::Slot(cond) if when_true => Instr::BrIfNez { cond, target: 0 },
+        Cond::Slot(cond) => Instr::BrIfEqz { cond, target: 0 },
+        Cond::Compare { cmp, a, rhs } => {
+            let cmp = if when_true { cmp } else { cmp.negate() };
+            match rhs {
+                CmpRhs::Slot(b) => Instr::BrCmp {
+                    cmp,
+                    a,
+                    b,
+                    target: 0,
+                },
+                CmpRhs::Imm(imm) => Instr::BrCmpImm {
+                    cmp,
+                    a,
+                    imm,
+                    target: 0,
+                },
+            }
         }
     }
 }
@@ -310,6 +354,13 @@ fn with_target(instr: Instr, target: u32) -> Instr {
         Instr::Br { .. } => Instr::Br { target },
         Instr::BrIfNez { cond, .. } => Instr::BrIfNez { cond, target },
         Instr::BrIfEqz { cond, .. } => Instr::BrIfEqz { cond, target },
+        Instr::BrCmp { cmp, a, b, .. } => Instr::BrCmp { cmp, a, b, target },
+        Instr::BrCmpImm { cmp, a, imm, .. } => Instr::BrCmpImm {
+            cmp,
+            a,
+            imm,
+            target,
+        },
         other => other,
     }
 }

@@ -1,19 +1,27 @@
 //! Translation of one validated IR function body (stack form) into register
 //! bytecode, in a single forward pass.
 //!
-//! The translator keeps a compile-time operand stack. An entry is either in
-//! its *home* slot (`num_locals + depth`) or still *lazily* in a local, so that
-//! `local.get` costs nothing: consumers read the local directly. Lazy entries
-//! are materialized (copied home) before the local is overwritten, before
+//! The translator keeps a compile-time operand stack. An entry is in its
+//! *home* slot (`num_locals + depth`), still *lazily* in a local, or a lazy
+//! *constant*: `local.get` and constants emit nothing, and consumers read the
+//! local directly or use an immediate-operand instruction. Lazy entries are
+//! materialized (written home) before their local is overwritten, before
 //! control-flow boundaries (block, loop, if, else, end) and for call
 //! arguments, so that at every label all operands sit in their home slots.
+//!
+//! Peephole fusion (see [`Last`]): a `local.set`/`local.tee` right after the
+//! instruction producing its operand redirects that instruction's result to
+//! the local, and an integer comparison right before `br_if`/`if` becomes one
+//! compare-and-branch instruction. Neither crosses a label, so no jump can
+//! land between the two instructions fused.
 
 mod control;
+mod ops;
 
-use strata_ir::{FuncBody, FuncIdx, Module, Op, ValType};
+use strata_ir::{FuncBody, FuncIdx, Module};
 use strata_runtime::CompileError;
 
-use crate::bytecode::{Instr, Slot};
+use crate::bytecode::{Cmp, Handler, Instr, Slot};
 use crate::code::CompiledFunc;
 use control::{Control, ControlKind};
 
@@ -24,6 +32,39 @@ enum Operand {
     Home,
     /// The value is the current content of this local.
     Local(Slot),
+    /// The value is this raw constant, not yet written anywhere.
+    Const(u64),
+}
+
+/// The right-hand side of a tracked comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CmpRhs {
+    Slot(Slot),
+    Imm(i32),
+}
+
+/// What the last emitted instruction was, as far as fusion cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// Nothing fusable.
+    None,
+    /// A single-result instruction at `idx` writing `dst`.
+    Result { idx: usize, dst: Slot },
+    /// An integer comparison at `idx` writing `dst`.
+    Compare {
+        idx: usize,
+        dst: Slot,
+        cmp: Cmp,
+        a: Slot,
+        rhs: CmpRhs,
+    },
+}
+
+/// A branch condition: a slot holding an i32, or a comparison to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cond {
+    Slot(Slot),
+    Compare { cmp: Cmp, a: Slot, rhs: CmpRhs },
 }
 
 /// Translate the body of defined function `func`.
@@ -52,6 +93,8 @@ pub fn translate_function(
         offset: body.offset,
         reachable: true,
         handlers: Vec::new(),
+        last: Last::None,
+        label_pos: 0,
     };
     t.controls.push(Control {
         kind: ControlKind::Func,
@@ -92,32 +135,82 @@ struct Translator<'m> {
     max_depth: u32,
     offset: u32,
     reachable: bool,
-    handlers: Vec<crate::bytecode::Handler>,
+    handlers: Vec<Handler>,
+    /// The last emitted instruction, for fusion.
+    last: Last,
+    /// The highest instruction index some jump may target; nothing is fused
+    /// across it.
+    label_pos: usize,
 }
 
 impl Translator<'_> {
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
         self.offsets.push(self.offset);
+        self.last = Last::None;
         self.code.len() - 1
+    }
+
+    /// Emit a single-result instruction writing `dst`, fusable with a
+    /// following `local.set`.
+    fn emit_result(&mut self, instr: Instr, dst: Slot) {
+        let idx = self.emit(instr);
+        self.last = Last::Result { idx, dst };
+    }
+
+    /// Emit an integer comparison writing `dst`, fusable with a following
+    /// conditional branch.
+    fn emit_compare(&mut self, instr: Instr, dst: Slot, cmp: Cmp, a: Slot, rhs: CmpRhs) {
+        let idx = self.emit(instr);
+        self.last = Last::Compare {
+            idx,
+            dst,
+            cmp,
+            a,
+            rhs,
+        };
+    }
+
+    /// Mark the current position as a jump target.
+    fn bind_label(&mut self) {
+        self.label_pos = self.code.len();
+        self.last = Last::None;
+    }
+
+    /// The index of the last instruction if it produced `slot` and may be
+    /// fused with the next one.
+    fn fusable(&self, slot: Slot) -> Option<usize> {
+        let (idx, dst) = match self.last {
+            Last::Result { idx, dst } | Last::Compare { idx, dst, .. } => (idx, dst),
+            Last::None => return None,
+        };
+        (dst == slot && idx + 1 == self.code.len() && self.label_pos <= idx).then_some(idx)
     }
 
     fn home(&self, depth: usize) -> Slot {
         self.num_locals + depth as u32
     }
 
-    /// The slot to read the operand at `depth` from.
-    fn slot_at(&self, depth: usize) -> Slot {
-        match self.stack[depth] {
-            Operand::Home => self.home(depth),
-            Operand::Local(l) => l,
-        }
-    }
-
     fn height(&self) -> usize {
         self.stack.len()
     }
 
+    /// The slot holding the operand at `depth`, writing a lazy constant home
+    /// first.
+    fn slot_at(&mut self, depth: usize) -> Slot {
+        match self.stack[depth] {
+            Operand::Home => self.home(depth),
+            Operand::Local(l) => l,
+            Operand::Const(val) => {
+                let dst = self.home(depth);
+                self.emit_result(Instr::Const { dst, val }, dst);
+                self.stack[depth] = Operand::Home;
+                dst
+            }
+        }
+    }
+
+    /// Pop the top operand and return the slot to read it from.
     fn pop(&mut self) -> Slot {
         let depth = self.stack.len().saturating_sub(1);
         let slot = self.slot_at(depth);
@@ -125,12 +218,38 @@ impl Translator<'_> {
         slot
     }
 
+    /// Pop the top operand as a branch condition, taking over a comparison
+    /// that was just computed into it.
+    fn pop_cond(&mut self) -> Cond {
+        let depth = self.stack.len().saturating_sub(1);
+        if self.stack.get(depth) == Some(&Operand::Home) {
+            let home = self.home(depth);
+            if let (Some(idx), Last::Compare { cmp, a, rhs, .. }) = (self.fusable(home), self.last)
+            {
+                self.code.truncate(idx);
+                self.offsets.truncate(idx);
+                self.last = Last::None;
+                self.stack.pop();
+                return Cond::Compare { cmp, a, rhs };
+            }
+        }
+        Cond::Slot(self.pop())
+    }
+
+    fn track_depth(&mut self) {
+        self.max_depth = self.max_depth.max(self.stack.len() as u32 + 1);
+    }
+
     /// Push a fresh result; returns its home slot.
     fn push_home(&mut self) -> Slot {
         self.stack.push(Operand::Home);
-        let depth = self.stack.len() as u32;
-        self.max_depth = self.max_depth.max(depth + 1);
+        self.track_depth();
         self.home(self.stack.len() - 1)
+    }
+
+    fn push_lazy(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        self.track_depth();
     }
 
     /// The home slot the next pushed value will get (also a scratch slot).
@@ -139,13 +258,23 @@ impl Translator<'_> {
         self.home(self.stack.len())
     }
 
+    fn materialize_at(&mut self, depth: usize) {
+        let dst = self.home(depth);
+        match self.stack[depth] {
+            Operand::Home => return,
+            Operand::Local(src) => {
+                self.emit(Instr::Copy { dst, src });
+            }
+            Operand::Const(val) => {
+                self.emit(Instr::Const { dst, val });
+            }
+        }
+        self.stack[depth] = Operand::Home;
+    }
+
     fn materialize_from(&mut self, from: usize) {
         for depth in from..self.stack.len() {
-            if let Operand::Local(l) = self.stack[depth] {
-                let dst = self.home(depth);
-                self.emit(Instr::Copy { dst, src: l });
-                self.stack[depth] = Operand::Home;
-            }
+            self.materialize_at(depth);
         }
     }
 
@@ -160,9 +289,50 @@ impl Translator<'_> {
     fn materialize_local(&mut self, local: Slot) {
         for depth in 0..self.stack.len() {
             if self.stack[depth] == Operand::Local(local) {
-                let dst = self.home(depth);
-                self.emit(Instr::Copy { dst, src: local });
-                self.stack[depth] = Operand::Home;
+                self.materialize_at(depth);
+            }
+        }
+    }
+
+    /// `local.set` (`tee` keeps the value on the stack, now lazily in the
+    /// local where that is cheaper).
+    fn set_local(&mut self, local: Slot, tee: bool) {
+        self.materialize_local(local);
+        let depth = self.height() - 1;
+        match self.stack[depth] {
+            Operand::Const(val) => {
+                self.emit_result(Instr::Const { dst: local, val }, local);
+                if !tee {
+                    self.stack.pop();
+                }
+            }
+            Operand::Local(src) => {
+                if src != local {
+                    self.emit(Instr::Copy { dst: local, src });
+                }
+                if !tee {
+                    self.stack.pop();
+                }
+            }
+            Operand::Home => {
+                let home = self.home(depth);
+                match self.fusable(home) {
+                    Some(idx) if self.code[idx].set_result_slot(local) => {
+                        self.last = Last::None;
+                        if tee {
+                            self.stack[depth] = Operand::Local(local);
+                        }
+                    }
+                    _ => {
+                        self.emit(Instr::Copy {
+                            dst: local,
+                            src: home,
+                        });
+                    }
+                }
+                if !tee {
+                    self.stack.pop();
+                }
             }
         }
     }
@@ -173,384 +343,6 @@ impl Translator<'_> {
             offset: Some(self.offset),
             message: format!("the interpreter does not support {what}"),
         }
-    }
-
-    fn translate_op(&mut self, op: &Op) -> Result<(), CompileError> {
-        use Op::*;
-        match *op {
-            Unreachable => {
-                self.emit(Instr::Unreachable);
-                self.reachable = false;
-            }
-            Nop => {}
-            Block { ty, .. } => self.begin_block(ControlKind::Block, ty),
-            Loop { ty, .. } => self.begin_block(ControlKind::Loop, ty),
-            If { ty, .. } => {
-                let cond = self.pop();
-                self.begin_block(ControlKind::If { else_jump: None }, ty);
-                let jump = self.emit(Instr::BrIfEqz { cond, target: 0 });
-                if let Some(c) = self.controls.last_mut() {
-                    c.kind = ControlKind::If {
-                        else_jump: Some(jump),
-                    };
-                }
-            }
-            TryTable { ty, catches, .. } => {
-                let catches = self.body.try_table(catches).to_vec();
-                self.begin_try_table(ty, &catches);
-            }
-            Throw(tag) => {
-                let ty = self.module.tags[tag.index()];
-                let n = self.module.types[ty.index()].params.len();
-                let args = self.prepare_args(n);
-                self.emit(Instr::Throw { tag, args });
-                self.reachable = false;
-            }
-            ThrowRef => {
-                let src = self.pop();
-                self.emit(Instr::ThrowRef { src });
-                self.reachable = false;
-            }
-            Else { .. } => self.translate_else(),
-            End => self.translate_end(),
-            Br(depth) => {
-                self.branch(depth);
-                self.reachable = false;
-            }
-            BrIf(depth) => {
-                let cond = self.pop();
-                self.branch_if(depth, cond, true);
-            }
-            BrTable(idx) => {
-                let index = self.pop();
-                let targets = self.body.br_table(idx).to_vec();
-                self.translate_br_table(index, &targets);
-                self.reachable = false;
-            }
-            Return => {
-                let depth = self.controls.len() as u32 - 1;
-                self.branch(depth);
-                self.reachable = false;
-            }
-            Call(f) => {
-                let ty = self.module.func_type(f);
-                let (n, m) = (ty.params.len(), ty.results.len());
-                let args = self.prepare_args(n);
-                self.emit(Instr::Call { func: f, args });
-                self.push_results(m);
-            }
-            CallIndirect { ty, table } => {
-                let index = self.pop();
-                let fty = &self.module.types[ty.index()];
-                let (n, m) = (fty.params.len(), fty.results.len());
-                let args = self.prepare_args(n);
-                self.emit(Instr::CallIndirect {
-                    ty,
-                    table,
-                    index,
-                    args,
-                });
-                self.push_results(m);
-            }
-            CallRef(ty) => {
-                let func_ref = self.pop();
-                let fty = &self.module.types[ty.index()];
-                let (n, m) = (fty.params.len(), fty.results.len());
-                let args = self.prepare_args(n);
-                self.emit(Instr::CallRef { func_ref, args });
-                self.push_results(m);
-            }
-            ReturnCall(f) => {
-                let n = self.module.func_type(f).params.len();
-                let args = self.prepare_args(n);
-                self.emit(Instr::ReturnCall { func: f, args });
-                self.reachable = false;
-            }
-            ReturnCallIndirect { ty, table } => {
-                let index = self.pop();
-                let n = self.module.types[ty.index()].params.len();
-                let args = self.prepare_args(n);
-                self.emit(Instr::ReturnCallIndirect {
-                    ty,
-                    table,
-                    index,
-                    args,
-                });
-                self.reachable = false;
-            }
-            ReturnCallRef(ty) => {
-                let func_ref = self.pop();
-                let n = self.module.types[ty.index()].params.len();
-                let args = self.prepare_args(n);
-                self.emit(Instr::ReturnCallRef { func_ref, args });
-                self.reachable = false;
-            }
-            Drop => {
-                self.pop();
-            }
-            Select(ty) => {
-                if ty == ValType::V128 {
-                    return Err(self.unsupported("v128 select"));
-                }
-                let cond = self.pop();
-                let b = self.pop();
-                let a = self.pop();
-                let dst = self.push_home();
-                self.emit(Instr::Select { dst, cond, a, b });
-            }
-            LocalGet(l) => {
-                self.stack.push(Operand::Local(l.0));
-                self.max_depth = self.max_depth.max(self.stack.len() as u32 + 1);
-            }
-            LocalSet(l) => {
-                self.materialize_local(l.0);
-                let src = self.pop();
-                if src != l.0 {
-                    self.emit(Instr::Copy { dst: l.0, src });
-                }
-            }
-            LocalTee(l) => {
-                self.materialize_local(l.0);
-                let depth = self.height() - 1;
-                let src = self.slot_at(depth);
-                if src != l.0 {
-                    self.emit(Instr::Copy { dst: l.0, src });
-                }
-            }
-            GlobalGet(global) => {
-                let dst = self.push_home();
-                self.emit(Instr::GlobalGet { dst, global });
-            }
-            GlobalSet(global) => {
-                let src = self.pop();
-                self.emit(Instr::GlobalSet { src, global });
-            }
-            _ => self.translate_data_op(op)?,
-        }
-        Ok(())
-    }
-
-    /// Memory, table, constant, reference and numeric operators.
-    fn translate_data_op(&mut self, op: &Op) -> Result<(), CompileError> {
-        use Op::*;
-        match *op {
-            TableGet(table) => {
-                let index = self.pop();
-                let dst = self.push_home();
-                self.emit(Instr::TableGet { dst, table, index });
-            }
-            TableSet(table) => {
-                let value = self.pop();
-                let index = self.pop();
-                self.emit(Instr::TableSet {
-                    table,
-                    index,
-                    value,
-                });
-            }
-            TableSize(table) => {
-                let dst = self.push_home();
-                self.emit(Instr::TableSize { dst, table });
-            }
-            TableGrow(table) => {
-                let delta = self.pop();
-                let init = self.pop();
-                let dst = self.push_home();
-                self.emit(Instr::TableGrow {
-                    dst,
-                    table,
-                    init,
-                    delta,
-                });
-            }
-            TableFill(table) => {
-                let len = self.pop();
-                let value = self.pop();
-                let dst = self.pop();
-                self.emit(Instr::TableFill {
-                    table,
-                    dst,
-                    value,
-                    len,
-                });
-            }
-            TableCopy { dst, src } => {
-                let len = self.pop();
-                let s = self.pop();
-                let d = self.pop();
-                self.emit(Instr::TableCopy {
-                    dst_table: dst,
-                    src_table: src,
-                    dst: d,
-                    src: s,
-                    len,
-                });
-            }
-            TableInit { table, elem } => {
-                let len = self.pop();
-                let src = self.pop();
-                let dst = self.pop();
-                self.emit(Instr::TableInit {
-                    table,
-                    elem,
-                    dst,
-                    src,
-                    len,
-                });
-            }
-            ElemDrop(elem) => {
-                self.emit(Instr::ElemDrop { elem });
-            }
-            Load(kind, arg) => {
-                let ptr = self.pop();
-                let dst = self.push_home();
-                let mem = arg.mem;
-                let instr = if self.module.memories[mem.index()].index.is_64() {
-                    Instr::LoadM64 {
-                        kind,
-                        dst,
-                        ptr,
-                        offset: arg.offset,
-                        mem,
-                    }
-                } else {
-                    let offset = u32::try_from(arg.offset)
-                        .map_err(|_| self.unsupported("a memory32 offset above 4 GiB"))?;
-                    Instr::LoadM32 {
-                        kind,
-                        dst,
-                        ptr,
-                        offset,
-                        mem,
-                    }
-                };
-                self.emit(instr);
-            }
-            Store(kind, arg) => {
-                let value = self.pop();
-                let ptr = self.pop();
-                let mem = arg.mem;
-                let instr = if self.module.memories[mem.index()].index.is_64() {
-                    Instr::StoreM64 {
-                        kind,
-                        ptr,
-                        value,
-                        offset: arg.offset,
-                        mem,
-                    }
-                } else {
-                    let offset = u32::try_from(arg.offset)
-                        .map_err(|_| self.unsupported("a memory32 offset above 4 GiB"))?;
-                    Instr::StoreM32 {
-                        kind,
-                        ptr,
-                        value,
-                        offset,
-                        mem,
-                    }
-                };
-                self.emit(instr);
-            }
-            MemorySize(mem) => {
-                let dst = self.push_home();
-                self.emit(Instr::MemorySize { dst, mem });
-            }
-            MemoryGrow(mem) => {
-                let delta = self.pop();
-                let dst = self.push_home();
-                self.emit(Instr::MemoryGrow { dst, mem, delta });
-            }
-            MemoryFill(mem) => {
-                let len = self.pop();
-                let value = self.pop();
-                let dst = self.pop();
-                self.emit(Instr::MemoryFill {
-                    mem,
-                    dst,
-                    value,
-                    len,
-                });
-            }
-            MemoryCopy { dst, src } => {
-                let len = self.pop();
-                let s = self.pop();
-                let d = self.pop();
-                self.emit(Instr::MemoryCopy {
-                    dst_mem: dst,
-                    src_mem: src,
-                    dst: d,
-                    src: s,
-                    len,
-                });
-            }
-            MemoryInit { mem, data } => {
-                let len = self.pop();
-                let src = self.pop();
-                let dst = self.pop();
-                self.emit(Instr::MemoryInit {
-                    mem,
-                    data,
-                    dst,
-                    src,
-                    len,
-                });
-            }
-            DataDrop(data) => {
-                self.emit(Instr::DataDrop { data });
-            }
-            I32Const(v) => self.push_const(u64::from(v as u32)),
-            I64Const(v) => self.push_const(v as u64),
-            F32Const(v) => self.push_const(u64::from(v)),
-            F64Const(v) => self.push_const(v),
-            RefNull(_) => self.push_const(strata_runtime::value::NULL_REF),
-            RefIsNull => {
-                let src = self.pop();
-                let dst = self.push_home();
-                self.emit(Instr::RefIsNull { dst, src });
-            }
-            RefFunc(func) => {
-                let dst = self.push_home();
-                self.emit(Instr::RefFunc { dst, func });
-            }
-            RefAsNonNull => {
-                let src = self.slot_at(self.height() - 1);
-                self.emit(Instr::RefAsNonNull { src });
-            }
-            BrOnNull(depth) => {
-                let src = self.slot_at(self.height() - 1);
-                let scratch = self.next_home();
-                self.emit(Instr::RefIsNull { dst: scratch, src });
-                let top = self.stack.pop();
-                self.branch_if(depth, scratch, true);
-                if let Some(top) = top {
-                    self.stack.push(top);
-                }
-            }
-            BrOnNonNull(depth) => {
-                let src = self.slot_at(self.height() - 1);
-                let scratch = self.next_home();
-                self.emit(Instr::RefIsNull { dst: scratch, src });
-                self.branch_if(depth, scratch, false);
-                self.pop();
-            }
-            Num(op) => {
-                let (a, b) = if op.params().len() == 2 {
-                    let b = self.pop();
-                    (self.pop(), b)
-                } else {
-                    (self.pop(), 0)
-                };
-                let dst = self.push_home();
-                self.emit(Instr::numeric(op, dst, a, b));
-            }
-            _ => return Err(self.unsupported("this operator")),
-        }
-        Ok(())
-    }
-
-    fn push_const(&mut self, val: u64) {
-        let dst = self.push_home();
-        self.emit(Instr::Const { dst, val });
     }
 
     /// Materialize the top `n` operands (call arguments), pop them, and return
