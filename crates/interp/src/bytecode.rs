@@ -25,7 +25,11 @@ pub type Slot = u32;
 /// count), sign-extended for 64-bit ones.
 macro_rules! for_each_imm_op {
     ($m:ident) => {
+        $crate::bytecode::for_each_imm_op!($m, []);
+    };
+    ($m:ident, [$($extra:tt)*]) => {
         $m! {
+            $($extra)*
             I32AddImm I32Add i32_add 32;
             I32SubImm I32Sub i32_sub 32;
             I32MulImm I32Mul i32_mul 32;
@@ -185,8 +189,28 @@ impl Cmp {
     }
 }
 
+/// Calls `$final!` with both instruction tables:
+/// `imm { imm rows } num rows` (see [`for_each_imm_op!`] and
+/// `strata_ir::for_each_num_op!`).
+macro_rules! for_each_instr_table {
+    ($final:ident) => {
+        $crate::bytecode::for_each_imm_op!(for_each_instr_table_stage, [$final]);
+    };
+}
+pub(crate) use for_each_instr_table;
+
+macro_rules! for_each_instr_table_stage {
+    ($final:ident $($imm:ident $op:ident $snake:ident $width:tt;)*) => {
+        strata_ir::for_each_num_op!($final, [imm { $($imm $op $snake $width;)* }]);
+    };
+}
+pub(crate) use for_each_instr_table_stage;
+
 macro_rules! define_instr {
-    ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
+    (
+        imm { $($iname:ident $iop:ident $isnake:ident $iwidth:tt;)* }
+        $($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*
+    ) => {
         /// One register instruction. Jump targets are instruction indices in
         /// the same function.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -248,8 +272,9 @@ macro_rules! define_instr {
             Throw { tag: TagIdx, args: Slot },
             /// Rethrow the exception of the exnref in `src`.
             ThrowRef { src: Slot },
-            /// A numeric operator with an immediate operand.
-            Imm(ImmInstr),
+            /// A numeric operator with an immediate right operand:
+            /// `dst = op(a, imm)`.
+            $($iname { dst: Slot, a: Slot, imm: i32 },)*
             /// A pure numeric operator: `dst = op(a[, b])`.
             $($name { dst: Slot, a: Slot, b: Slot },)*
         }
@@ -261,56 +286,18 @@ macro_rules! define_instr {
                     $(strata_ir::NumOp::$name => Instr::$name { dst, a, b },)*
                 }
             }
-        }
-    };
-}
-strata_ir::for_each_num_op!(define_instr);
 
-/// Whether a 64-bit constant can be the immediate of a `width`-bit operator.
-pub fn fits_imm(value: u64, width: u32) -> Option<i32> {
-    if width == 32 {
-        Some(value as u32 as i32)
-    } else {
-        i32::try_from(value as i64).ok()
-    }
-}
-
-macro_rules! define_imm_instr {
-    ($($name:ident $op:ident $snake:ident $width:literal;)*) => {
-        /// A binary numeric instruction with an immediate right operand:
-        /// `dst = op(a, imm)`.
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        #[allow(missing_docs)]
-        pub enum ImmInstr {
-            $($name { dst: Slot, a: Slot, imm: i32 },)*
-        }
-
-        impl ImmInstr {
             /// The immediate form of `op` with the constant `value`, if the
             /// operator has one and the constant fits.
-            pub fn new(op: strata_ir::NumOp, dst: Slot, a: Slot, value: u64) -> Option<ImmInstr> {
+            pub fn numeric_imm(op: strata_ir::NumOp, dst: Slot, a: Slot, value: u64) -> Option<Instr> {
                 match op {
-                    $(strata_ir::NumOp::$op => {
-                        fits_imm(value, $width).map(|imm| ImmInstr::$name { dst, a, imm })
+                    $(strata_ir::NumOp::$iop => {
+                        fits_imm(value, $iwidth).map(|imm| Instr::$iname { dst, a, imm })
                     })*
                     _ => None,
                 }
             }
 
-            /// The destination slot.
-            pub fn dst_mut(&mut self) -> &mut Slot {
-                match self {
-                    $(ImmInstr::$name { dst, .. } => dst,)*
-                }
-            }
-        }
-    };
-}
-for_each_imm_op!(define_imm_instr);
-
-macro_rules! define_set_dst {
-    ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
-        impl Instr {
             /// Redirect the result of a single-result instruction to `slot`;
             /// `false` (and no change) for any other instruction.
             pub fn set_result_slot(&mut self, slot: Slot) -> bool {
@@ -326,16 +313,35 @@ macro_rules! define_set_dst {
                     | Instr::LoadM64 { dst, .. }
                     | Instr::RefIsNull { dst, .. }
                     | Instr::RefFunc { dst, .. } => *dst = slot,
-                    Instr::Imm(i) => *i.dst_mut() = slot,
+                    $(Instr::$iname { dst, .. } => *dst = slot,)*
                     $(Instr::$name { dst, .. } => *dst = slot,)*
                     _ => return false,
                 }
                 true
             }
+
+            /// The slots of a numeric instruction (with or without an
+            /// immediate), if it is one.
+            pub fn numeric_slots(&self) -> Option<[Slot; 3]> {
+                match *self {
+                    $(Instr::$iname { dst, a, .. } => Some([dst, a, a]),)*
+                    $(Instr::$name { dst, a, b } => Some([dst, a, b]),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
-strata_ir::for_each_num_op!(define_set_dst);
+for_each_instr_table!(define_instr);
+
+/// Whether a 64-bit constant can be the immediate of a `width`-bit operator.
+pub fn fits_imm(value: u64, width: u32) -> Option<i32> {
+    if width == 32 {
+        Some(value as u32 as i32)
+    } else {
+        i32::try_from(value as i64).ok()
+    }
+}
 
 /// An exception handler: the instruction range of a `try_table` body and
 /// its catch clauses, in source order.

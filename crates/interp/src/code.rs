@@ -38,6 +38,11 @@ pub struct InterpModule {
 }
 
 impl InterpModule {
+    /// The compiled functions (for inspection and tests).
+    pub fn debug_funcs(&self) -> &[CompiledFunc] {
+        &self.funcs
+    }
+
     /// The compiled function for module function index `func`, if defined.
     pub(crate) fn func(&self, func: FuncIdx) -> Option<&CompiledFunc> {
         let defined = func.0.checked_sub(self.module.num_imported_funcs)?;

@@ -6,6 +6,7 @@
 /// Enabled WebAssembly features. The default is the Strata core scope: Wasm 3.0
 /// without SIMD, GC and exception handling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Features {
     /// Mutable globals may be imported and exported.
     pub mutable_global: bool,

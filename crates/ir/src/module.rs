@@ -11,6 +11,7 @@ use crate::types::*;
 
 /// What an import or export refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ExternKind {
     /// A function.
     Func,
@@ -38,6 +39,7 @@ impl core::fmt::Display for ExternKind {
 
 /// The type an import must satisfy.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ImportType {
     /// A function of this type.
     Func(TypeIdx),
@@ -66,6 +68,7 @@ impl ImportType {
 
 /// One import, in declaration order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Import {
     /// Module name.
     pub module: String,
@@ -77,6 +80,7 @@ pub struct Import {
 
 /// One export.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Export {
     /// Export name (unique within the module).
     pub name: String,
@@ -88,6 +92,7 @@ pub struct Export {
 
 /// One operator of a constant expression.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[allow(missing_docs)]
 pub enum ConstOp {
     I32Const(i32),
@@ -108,6 +113,7 @@ pub enum ConstOp {
 /// A validated constant expression (global initializers, segment offsets,
 /// element items). It evaluates to exactly one value.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConstExpr {
     /// Operators in order, without the final `end`.
     pub ops: Box<[ConstOp]>,
@@ -115,6 +121,7 @@ pub struct ConstExpr {
 
 /// A global defined by the module.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlobalDef {
     /// Its type.
     pub ty: GlobalType,
@@ -124,6 +131,7 @@ pub struct GlobalDef {
 
 /// A table defined by the module.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TableDef {
     /// Its type.
     pub ty: TableType,
@@ -133,6 +141,7 @@ pub struct TableDef {
 
 /// When an element segment is applied.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ElemMode {
     /// Available to `table.init` until dropped.
     Passive,
@@ -149,6 +158,7 @@ pub enum ElemMode {
 
 /// An element segment.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ElemSegment {
     /// When it is applied.
     pub mode: ElemMode,
@@ -160,6 +170,7 @@ pub struct ElemSegment {
 
 /// When a data segment is applied.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum DataMode {
     /// Available to `memory.init` until dropped.
     Passive,
@@ -174,6 +185,7 @@ pub enum DataMode {
 
 /// A data segment.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DataSegment {
     /// When it is applied.
     pub mode: DataMode,
@@ -183,6 +195,7 @@ pub struct DataSegment {
 
 /// A validated function body. See [`crate::op`] for the invariants of `ops`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FuncBody {
     /// Types of the declared locals, after the parameters.
     pub locals: Box<[ValType]>,
@@ -215,6 +228,7 @@ impl FuncBody {
 
 /// What a `try_table` catch clause matches and delivers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CatchKind {
     /// Exceptions of this tag; delivers the payload.
     Tag(TagIdx),
@@ -228,6 +242,7 @@ pub enum CatchKind {
 
 /// One catch clause of a `try_table`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Catch {
     /// What it matches.
     pub kind: CatchKind,
@@ -242,6 +257,7 @@ pub struct Catch {
 /// of function `i` whether imported or defined, and `bodies[i - num_imported_funcs]`
 /// is its body when defined. The same holds for tables, memories and globals.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Module {
     /// Features the module was validated with.
     pub features: Features,

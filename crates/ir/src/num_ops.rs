@@ -7,12 +7,20 @@
 //! operator is one line here and one semantic function per tier.
 //!
 //! Types are written as [`ValType`](crate::types::ValType) variant names.
+//!
+//! `for_each_num_op!(callback, [tokens])` passes `tokens` to the callback
+//! before the rows, so a tier can combine this table with tables of its own
+//! in one generated item.
 
 /// Invokes `$m!` with the full numeric operator table. See the module docs.
 #[macro_export]
 macro_rules! for_each_num_op {
     ($m:ident) => {
+        $crate::for_each_num_op!($m, []);
+    };
+    ($m:ident, [$($extra:tt)*]) => {
         $m! {
+            $($extra)*
             I32Eqz i32_eqz [I32] I32 false;
             I32Eq i32_eq [I32 I32] I32 false;
             I32Ne i32_ne [I32 I32] I32 false;

@@ -24,6 +24,7 @@ macro_rules! define_num_op {
         /// A pure numeric operator (arithmetic, comparison, conversion). Its
         /// signature and whether it can trap come from [`for_each_num_op!`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[allow(missing_docs)]
         pub enum NumOp {
             $($name,)*
@@ -64,6 +65,7 @@ crate::for_each_num_op!(define_num_op);
 
 /// A memory operand: which memory, the static offset and the alignment hint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MemArg {
     /// The memory accessed.
     pub mem: MemIdx,
@@ -76,6 +78,7 @@ pub struct MemArg {
 
 /// What a load reads and how it extends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[allow(missing_docs)]
 pub enum LoadKind {
     I32,
@@ -122,6 +125,7 @@ impl LoadKind {
 
 /// What a store writes (the value is truncated to the width).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[allow(missing_docs)]
 pub enum StoreKind {
     I32,
@@ -159,15 +163,18 @@ impl StoreKind {
 
 /// Index of a `br_table` target list in [`FuncBody::br_tables`](crate::FuncBody::br_tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BrTableIdx(pub u32);
 
 /// Index of a `try_table` catch list in [`FuncBody::try_tables`](crate::FuncBody::try_tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TryTableIdx(pub u32);
 
 /// One operator of a validated function body. See the module docs for the
 /// invariants every tier may rely on.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Op {
     /// Trap with "unreachable".
     Unreachable,

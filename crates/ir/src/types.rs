@@ -7,6 +7,7 @@ use crate::index::TypeIdx;
 /// Width of a memory's or a table's index: `i32` (classic) or `i64` (memory64 /
 /// table64). It is a property of each memory and table, never a build switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum IndexType {
     /// 32-bit addresses and indices.
     I32,
@@ -42,6 +43,7 @@ impl IndexType {
 
 /// A heap type: what a reference points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum HeapType {
     /// Any function (`func`).
     Func,
@@ -75,6 +77,7 @@ pub enum HeapType {
 /// The hierarchy a heap type belongs to; references of different
 /// hierarchies never mix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum RefHierarchy {
     /// Function references.
     Func,
@@ -110,6 +113,7 @@ impl HeapType {
 
 /// A reference type: a heap type and whether `null` is a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RefType {
     /// Whether the null reference is a value of this type.
     pub nullable: bool,
@@ -132,6 +136,7 @@ impl RefType {
 
 /// A value type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValType {
     /// 32-bit integer.
     I32,
@@ -161,6 +166,7 @@ impl ValType {
 
 /// A function type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FuncType {
     /// Parameter types, in order.
     pub params: Box<[ValType]>,
@@ -183,6 +189,7 @@ impl FuncType {
 
 /// The type of a block, loop or if.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BlockType {
     /// No parameters, no results.
     Empty,
@@ -194,6 +201,7 @@ pub enum BlockType {
 
 /// Size limits of a table or memory, in elements or pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Limits {
     /// Minimum (initial) size.
     pub min: u64,
@@ -203,6 +211,7 @@ pub struct Limits {
 
 /// The type of a linear memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MemoryType {
     /// Width of addresses into this memory.
     pub index: IndexType,
@@ -234,6 +243,7 @@ impl MemoryType {
 
 /// The type of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TableType {
     /// Width of indices into this table.
     pub index: IndexType,
@@ -245,6 +255,7 @@ pub struct TableType {
 
 /// The type of a global.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlobalType {
     /// Value type.
     pub ty: ValType,

@@ -2,9 +2,12 @@
 //! calls, and trap backtraces. The per-instruction loop of one frame lives in
 //! [`run`]; memory and table handlers in [`memory`] and [`table`].
 
+#[allow(unsafe_code)]
+mod dispatch;
+#[allow(unsafe_code)]
 mod memory;
-mod numeric_dispatch;
-mod run;
+#[allow(unsafe_code)]
+mod regs;
 mod table;
 
 use std::sync::Arc;
@@ -187,7 +190,7 @@ impl Executor {
                 let code = compiled_in(&self.modules, module, func)?;
                 let end = base + code.frame_size as usize;
                 let regs = &mut self.stack[base..end];
-                let r = run::run_frame(store, code, instance, regs, &mut ip);
+                let r = dispatch::run_frame(store, code, instance, regs, &mut ip);
                 if let Some(frame) = self.frames.last_mut() {
                     frame.ip = ip;
                 }

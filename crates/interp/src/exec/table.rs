@@ -6,6 +6,7 @@
 use strata_ir::TrapCode;
 use strata_runtime::{InstanceAddr, Store};
 
+use super::regs::Regs;
 use crate::bytecode::Instr;
 
 /// `-1` as the result of a failed grow, in the index type's width.
@@ -22,13 +23,13 @@ pub(super) fn execute_table_op(
     store: &mut Store,
     instance: InstanceAddr,
     instr: Instr,
-    regs: &mut [u64],
+    regs: &mut Regs<'_>,
 ) -> Result<(), TrapCode> {
     let inst = &store.instances[instance.index()];
     match instr {
         Instr::TableGet { dst, table, index } => {
             let t = inst.tables[table.index()];
-            regs[dst as usize] = store.tables[t.index()].get(regs[index as usize])?;
+            regs.write(dst, store.tables[t.index()].get(regs.read(index))?);
         }
         Instr::TableSet {
             table,
@@ -36,11 +37,11 @@ pub(super) fn execute_table_op(
             value,
         } => {
             let t = inst.tables[table.index()];
-            store.tables[t.index()].set(regs[index as usize], regs[value as usize])?;
+            store.tables[t.index()].set(regs.read(index), regs.read(value))?;
         }
         Instr::TableSize { dst, table } => {
             let t = inst.tables[table.index()];
-            regs[dst as usize] = store.tables[t.index()].size();
+            regs.write(dst, store.tables[t.index()].size());
         }
         Instr::TableGrow {
             dst,
@@ -50,10 +51,13 @@ pub(super) fn execute_table_op(
         } => {
             let t = inst.tables[table.index()];
             let is_64 = store.tables[t.index()].ty().index.is_64();
-            let (init, delta) = (regs[init as usize], regs[delta as usize]);
-            regs[dst as usize] = store
-                .grow_table(t, delta, init)
-                .unwrap_or(grow_failed(is_64));
+            let (init, delta) = (regs.read(init), regs.read(delta));
+            regs.write(
+                dst,
+                store
+                    .grow_table(t, delta, init)
+                    .unwrap_or(grow_failed(is_64)),
+            );
         }
         Instr::TableFill {
             table,
@@ -62,11 +66,7 @@ pub(super) fn execute_table_op(
             len,
         } => {
             let t = inst.tables[table.index()];
-            store.tables[t.index()].fill(
-                regs[dst as usize],
-                regs[value as usize],
-                regs[len as usize],
-            )?;
+            store.tables[t.index()].fill(regs.read(dst), regs.read(value), regs.read(len))?;
         }
         Instr::TableCopy {
             dst_table,
@@ -79,7 +79,7 @@ pub(super) fn execute_table_op(
                 inst.tables[dst_table.index()],
                 inst.tables[src_table.index()],
             );
-            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
             if d == s {
                 store.tables[d.index()].copy_within(dst, src, len)?;
             } else {
@@ -96,7 +96,7 @@ pub(super) fn execute_table_op(
         } => {
             let t = inst.tables[table.index()];
             let e = inst.elems[elem.index()];
-            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
             store.tables[t.index()].init(dst, &store.elems[e.index()].items, src, len)?;
         }
         Instr::ElemDrop { elem } => {
@@ -105,14 +105,17 @@ pub(super) fn execute_table_op(
         }
         Instr::MemorySize { dst, mem } => {
             let m = inst.memories[mem.index()];
-            regs[dst as usize] = store.memories[m.index()].size_pages();
+            regs.write(dst, store.memories[m.index()].size_pages());
         }
         Instr::MemoryGrow { dst, mem, delta } => {
             let m = inst.memories[mem.index()];
             let is_64 = store.memories[m.index()].index_type().is_64();
-            regs[dst as usize] = store
-                .grow_memory(m, regs[delta as usize])
-                .unwrap_or(grow_failed(is_64));
+            regs.write(
+                dst,
+                store
+                    .grow_memory(m, regs.read(delta))
+                    .unwrap_or(grow_failed(is_64)),
+            );
         }
         Instr::MemoryFill {
             mem,
@@ -122,9 +125,9 @@ pub(super) fn execute_table_op(
         } => {
             let m = inst.memories[mem.index()];
             store.memories[m.index()].fill(
-                regs[dst as usize],
-                regs[value as usize] as u8,
-                regs[len as usize],
+                regs.read(dst),
+                regs.read(value) as u8,
+                regs.read(len),
             )?;
         }
         Instr::MemoryCopy {
@@ -138,7 +141,7 @@ pub(super) fn execute_table_op(
                 inst.memories[dst_mem.index()],
                 inst.memories[src_mem.index()],
             );
-            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
             if d == s {
                 store.memories[d.index()].copy_within(dst, src, len)?;
             } else {
@@ -162,7 +165,7 @@ pub(super) fn execute_table_op(
         } => {
             let m = inst.memories[mem.index()];
             let d = inst.datas[data.index()];
-            let (dst, src, len) = (regs[dst as usize], regs[src as usize], regs[len as usize]);
+            let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
             let bytes = store.datas[d.index()].bytes();
             store.memories[m.index()].init(dst, bytes, src, len)?;
         }

@@ -17,6 +17,7 @@
 
 mod control;
 mod ops;
+mod verify;
 
 use strata_ir::{FuncBody, FuncIdx, Module};
 use strata_runtime::CompileError;
@@ -111,7 +112,7 @@ pub fn translate_function(
             break;
         }
     }
-    Ok(CompiledFunc {
+    let compiled = CompiledFunc {
         func,
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
@@ -120,7 +121,9 @@ pub fn translate_function(
         num_locals,
         frame_size: (num_locals + t.max_depth + 1).max(ty.results.len() as u32 + 1),
         handlers: t.handlers.into_boxed_slice(),
-    })
+    };
+    verify::verify(&compiled)?;
+    Ok(compiled)
 }
 
 struct Translator<'m> {

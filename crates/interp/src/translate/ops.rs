@@ -6,7 +6,7 @@ use strata_runtime::CompileError;
 
 use super::control::{cond_jump, ControlKind};
 use super::{CmpRhs, Cond, Operand, Translator};
-use crate::bytecode::{fits_imm, Cmp, ImmInstr, Instr};
+use crate::bytecode::{fits_imm, Cmp, Instr};
 
 impl Translator<'_> {
     pub(super) fn translate_op(&mut self, op: &Op) -> Result<(), CompileError> {
@@ -383,12 +383,11 @@ impl Translator<'_> {
         }
         let top = self.height() - 1;
         if let Operand::Const(value) = self.stack[top] {
-            if ImmInstr::new(op, 0, 0, value).is_some() {
+            if Instr::numeric_imm(op, 0, 0, value).is_some() {
                 self.stack.pop();
                 let a = self.pop();
                 let dst = self.push_home();
-                if let Some(imm) = ImmInstr::new(op, dst, a, value) {
-                    let instr = Instr::Imm(imm);
+                if let Some(instr) = Instr::numeric_imm(op, dst, a, value) {
                     match (cmp, fits_imm(value, width)) {
                         (Some(cmp), Some(imm)) => {
                             self.emit_compare(instr, dst, cmp, a, CmpRhs::Imm(imm))
