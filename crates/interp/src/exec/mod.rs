@@ -10,6 +10,7 @@ mod memory;
 mod regs;
 mod table;
 
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
@@ -48,7 +49,7 @@ struct Executor {
     stack: Vec<u64>,
     frames: Vec<Frame>,
     /// Interpreter modules of the instances this call has entered.
-    modules: Vec<(InstanceAddr, Arc<dyn CompiledModule>)>,
+    modules: Vec<EnteredModule>,
     /// The store's call depth when this invocation started.
     depth_at_entry: usize,
 }
@@ -93,30 +94,62 @@ pub(crate) fn invoke(
     Ok(())
 }
 
+/// An instance whose interpreter code this invocation has entered.
+struct EnteredModule {
+    instance: InstanceAddr,
+    /// Keeps the code alive (and in place) while `interp` points into it.
+    _code: Arc<dyn CompiledModule>,
+    /// The same module, downcast once.
+    interp: NonNull<InterpModule>,
+}
+
+impl EnteredModule {
+    /// `instance`'s code, if the interpreter compiled it.
+    fn new(instance: InstanceAddr, code: Arc<dyn CompiledModule>) -> Option<Self> {
+        let interp = NonNull::from(code.as_any().downcast_ref::<InterpModule>()?);
+        Some(Self {
+            instance,
+            _code: code,
+            interp,
+        })
+    }
+
+    #[allow(unsafe_code)]
+    fn interp(&self) -> &InterpModule {
+        // SAFETY: `interp` points into the allocation owned by `_code`, an
+        // `Arc` this struct holds for its whole life; `Arc` contents never
+        // move, and the module is immutable once compiled.
+        unsafe { self.interp.as_ref() }
+    }
+}
+
 /// The interpreter code of `func` in the `module`-th entered module.
 fn compiled_in(
-    modules: &[(InstanceAddr, Arc<dyn CompiledModule>)],
+    modules: &[EnteredModule],
     module: usize,
     func: FuncIdx,
 ) -> Result<&CompiledFunc, Trap> {
     modules
         .get(module)
-        .and_then(|(_, m)| m.as_any().downcast_ref::<InterpModule>())
-        .and_then(|m| m.func(func))
+        .and_then(|m| m.interp().func(func))
         .ok_or_else(|| Trap::host(format!("function {func} has no interpreter code")))
 }
 
 impl Executor {
     /// The index in `modules` of `instance`'s interpreter module.
     fn module_index(&mut self, store: &Store, instance: InstanceAddr) -> Result<usize, Trap> {
-        if let Some(i) = self.modules.iter().position(|(a, _)| *a == instance) {
+        if let Some(frame) = self.frames.last() {
+            if frame.instance == instance {
+                return Ok(frame.module);
+            }
+        }
+        if let Some(i) = self.modules.iter().position(|m| m.instance == instance) {
             return Ok(i);
         }
         let code = store.instances[instance.index()].code.clone();
-        if code.as_any().downcast_ref::<InterpModule>().is_none() {
-            return Err(Trap::host("the callee was compiled by another tier"));
-        }
-        self.modules.push((instance, code));
+        let entered = EnteredModule::new(instance, code)
+            .ok_or_else(|| Trap::host("the callee was compiled by another tier"))?;
+        self.modules.push(entered);
         Ok(self.modules.len() - 1)
     }
 
@@ -219,13 +252,17 @@ impl Executor {
 
     /// Call `callee` with its arguments at absolute slot `at`.
     fn call(&mut self, store: &mut Store, callee: FuncAddr, at: usize) -> Result<(), Trap> {
-        let entity = store.funcs[callee.index()].clone();
-        let caller = self.frames.last().map(|f| f.instance);
-        match entity.kind {
-            FuncKind::Host(f) => self.call_host(store, &f, entity.sig, caller, at),
-            FuncKind::Wasm { instance, index } => match self.module_index(store, instance) {
+        let entity = &store.funcs[callee.index()];
+        let sig = entity.sig;
+        match &entity.kind {
+            FuncKind::Host(f) => {
+                let f = f.clone();
+                let caller = self.frames.last().map(|f| f.instance);
+                self.call_host(store, &f, sig, caller, at)
+            }
+            &FuncKind::Wasm { instance, index } => match self.module_index(store, instance) {
                 Ok(module) => self.push_frame(store, module, instance, index, at),
-                Err(_) => self.call_foreign(store, callee, entity.sig, at),
+                Err(_) => self.call_foreign(store, callee, sig, at),
             },
         }
     }
