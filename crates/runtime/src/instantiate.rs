@@ -135,6 +135,9 @@ pub fn instantiate(
                     source,
                 }
             })?;
+        store
+            .check_new_memory(mem.size_bytes())
+            .map_err(|e| InstantiationError::Limit(format!("memory {index}: {e}")))?;
         store.total_memory_bytes = store.total_memory_bytes.saturating_add(mem.size_bytes());
         store.memories.push(mem);
         memories.push(MemAddr(store.memories.len() as u32 - 1));

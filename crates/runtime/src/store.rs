@@ -43,6 +43,13 @@ impl Interrupt {
         self.flag.clone()
     }
 
+    /// The interrupt flag itself, for compiled tiers that poll it inline
+    /// (when it is set they call [`Interrupt::check`]). It lives as long as
+    /// the store.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.flag.0
+    }
+
     /// Consume one unit of fuel and look at the interrupt flag (which is
     /// cleared when it fires, so the store can run again).
     #[inline(always)]
@@ -297,6 +304,55 @@ impl Store {
         value::from_raw(e.value, e.ty.ty)
     }
 
+    /// `memory.grow` for any tier and for the embedder: grow memory `mem` by
+    /// `delta_pages` under the store's limits, keeping
+    /// [`Store::total_memory_bytes`] up to date.
+    ///
+    /// Returns the old size in pages, or `None` (wasm -1) if the memory
+    /// refuses (its type's maximum, the spec's limit, the cap it was created
+    /// with, the OS) or the new size would exceed the store's current
+    /// per-memory cap (`config.memory.max_memory_bytes`) or its total
+    /// (`config.max_total_memory_bytes`). Contents are intact on refusal.
+    pub fn grow_memory(&mut self, mem: MemAddr, delta_pages: u64) -> Option<u64> {
+        let max_one = self.config.memory.max_memory_bytes;
+        let max_total = self.config.max_total_memory_bytes;
+        let total = self.total_memory_bytes;
+        let memory = self.memories.get_mut(mem.index())?;
+        let before = memory.size_bytes();
+        let mut allow = |old: u64, new: u64| {
+            new <= max_one && total.saturating_sub(old).saturating_add(new) <= max_total
+        };
+        let old = memory.grow(delta_pages, &mut allow)?;
+        let after = memory.size_bytes();
+        self.total_memory_bytes = total.saturating_sub(before).saturating_add(after);
+        Some(old)
+    }
+
+    /// `table.grow` for any tier and for the embedder: grow table `table` by
+    /// `delta` elements set to the raw reference `init`.
+    ///
+    /// Returns the old size, or `None` (wasm -1) if the table refuses (its
+    /// type's maximum, the cap it was created with) or the new size would
+    /// exceed the store's current per-table cap (`config.max_table_elements`).
+    pub fn grow_table(&mut self, table: TableAddr, delta: u64, init: u64) -> Option<u64> {
+        let max = self.config.max_table_elements;
+        let table = self.tables.get_mut(table.index())?;
+        table.grow(delta, init, &mut |_, new| new <= max)
+    }
+
+    /// Whether a new memory of `bytes` fits in the store's total memory
+    /// limit; the error message names the limit.
+    pub fn check_new_memory(&self, bytes: u64) -> Result<(), String> {
+        let limit = self.config.max_total_memory_bytes;
+        let total = self.total_memory_bytes.saturating_add(bytes);
+        if total > limit {
+            return Err(format!(
+                "a memory of {bytes} bytes would bring the store's memories to {total} bytes, over its limit of {limit} bytes"
+            ));
+        }
+        Ok(())
+    }
+
     /// Call any function with `args` (checked against its signature here) and
     /// return its results.
     pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
@@ -343,5 +399,63 @@ impl Store {
             }
         }
         Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_ir::{IndexType, Limits, MemoryType, RefType, TableType};
+
+    fn store_with(config: StoreConfig) -> Store {
+        Store::new(config, Box::new(()))
+    }
+
+    #[test]
+    fn grow_memory_applies_the_store_limits() {
+        let mut store = store_with(StoreConfig {
+            max_total_memory_bytes: 3 << 16,
+            ..StoreConfig::default()
+        });
+        let ty = MemoryType {
+            index: IndexType::I64,
+            limits: Limits { min: 1, max: None },
+            shared: false,
+            page_size_log2: 16,
+        };
+        let mem = LinearMemory::new(ty, &store.config.memory).expect("one page");
+        store.total_memory_bytes = mem.size_bytes();
+        store.memories.push(mem);
+        let m = MemAddr(0);
+        assert_eq!(store.grow_memory(m, 2), Some(1));
+        assert_eq!(store.total_memory_bytes, 3 << 16);
+        assert_eq!(store.grow_memory(m, 1), None);
+        assert_eq!(store.grow_memory(m, u64::MAX), None);
+        assert_eq!(store.grow_memory(m, 0), Some(3));
+        assert_eq!(store.grow_memory(MemAddr(7), 1), None);
+        store.config.max_total_memory_bytes = u64::MAX;
+        store.config.memory.max_memory_bytes = 4 << 16;
+        assert_eq!(store.grow_memory(m, 2), None, "over the per-memory cap");
+        assert_eq!(store.grow_memory(m, 1), Some(3));
+        assert!(store.check_new_memory(1).is_ok());
+        store.config.max_total_memory_bytes = 4 << 16;
+        let err = store.check_new_memory(1).expect_err("over the total");
+        assert!(err.contains("over its limit of 262144 bytes"), "{err}");
+    }
+
+    #[test]
+    fn grow_table_applies_the_store_cap() {
+        let mut store = store_with(StoreConfig::default());
+        let ty = TableType {
+            index: IndexType::I32,
+            elem: RefType::FUNCREF,
+            limits: Limits { min: 1, max: None },
+        };
+        let table = TableEntity::new(ty, 0, store.config.max_table_elements).expect("table");
+        store.tables.push(table);
+        store.config.max_table_elements = 3;
+        assert_eq!(store.grow_table(TableAddr(0), 2, 0), Some(1));
+        assert_eq!(store.grow_table(TableAddr(0), 1, 0), None);
+        assert_eq!(store.grow_table(TableAddr(1), 1, 0), None);
     }
 }
