@@ -14,9 +14,9 @@ pub enum MemoryError {
     ExceedsCap {
         /// The declared minimum, in pages.
         requested_pages: u64,
-        /// The declared minimum in bytes; `u64::MAX` when the product
-        /// overflows (e.g. 2^48 pages of 64 KiB is 2^64 bytes).
-        requested_bytes: u64,
+        /// The declared minimum in bytes (exact: 2^48 pages of 64 KiB is
+        /// 2^64 bytes, which does not fit a u64).
+        requested_bytes: u128,
         /// The configured cap in bytes.
         cap_bytes: u64,
     },

@@ -218,10 +218,10 @@ impl LinearMemory {
         let requested_pages = ty.limits.min;
         let min_bytes = match requested_pages.checked_mul(ty.page_size()) {
             Some(bytes) if bytes <= cap => bytes,
-            product => {
+            _ => {
                 return Err(MemoryError::ExceedsCap {
                     requested_pages,
-                    requested_bytes: product.unwrap_or(u64::MAX),
+                    requested_bytes: u128::from(requested_pages) * u128::from(ty.page_size()),
                     cap_bytes: cap,
                 })
             }

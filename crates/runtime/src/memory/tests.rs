@@ -339,12 +339,13 @@ fn minimum_over_the_cap_is_reported() {
         err,
         MemoryError::ExceedsCap {
             requested_pages: 281_474_976_710_656,
-            requested_bytes: u64::MAX,
+            requested_bytes: 18_446_744_073_709_551_616,
             cap_bytes: 17_179_869_184
         }
     ));
     let msg = err.to_string();
     assert!(msg.contains("281474976710656 pages"), "{msg}");
+    assert!(msg.contains("18446744073709551616 bytes"), "{msg}");
     assert!(msg.contains("cap of 17179869184 bytes"), "{msg}");
 
     for min in [u64::MAX, 1 << 63, (1 << 48) + 1, 1 << 32] {
