@@ -8,7 +8,7 @@
 //! local and is written back on every exit from the loop.
 
 use strata_ir::{Address, TrapCode};
-use strata_runtime::{value, ExceptionEntity, ExnAddr, FuncAddr, InstanceAddr, Store};
+use strata_runtime::{value, ExceptionEntity, ExnAddr, FuncAddr, InstanceAddr, MemAddr, Store};
 
 use super::memory::{load, load_view, mem, mem_mut, store_value, store_view, MemView};
 use super::regs::{get, set, Regs};
@@ -50,12 +50,12 @@ pub(super) fn run_frame(
     store: &mut Store,
     func: &CompiledFunc,
     instance: InstanceAddr,
+    mem0: Option<MemAddr>,
     slots: &mut [u64],
     ip_out: &mut usize,
 ) -> Result<Action, TrapCode> {
     let mut regs = Regs::new(slots);
     let code = &func.code[..];
-    let mem0 = store.instances[instance.index()].memories.first().copied();
     let view_of = |store: &Store| mem0.map(|a| MemView::of(&store.memories[a.index()]));
     let mut view0 = view_of(store);
     let mut ip = *ip_out;

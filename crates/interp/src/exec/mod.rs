@@ -101,16 +101,20 @@ struct EnteredModule {
     _code: Arc<dyn CompiledModule>,
     /// The same module, downcast once.
     interp: NonNull<InterpModule>,
+    /// The store address of the instance's memory 0.
+    mem0: Option<strata_runtime::MemAddr>,
 }
 
 impl EnteredModule {
     /// `instance`'s code, if the interpreter compiled it.
-    fn new(instance: InstanceAddr, code: Arc<dyn CompiledModule>) -> Option<Self> {
+    fn new(store: &Store, instance: InstanceAddr) -> Option<Self> {
+        let code = store.instances[instance.index()].code.clone();
         let interp = NonNull::from(code.as_any().downcast_ref::<InterpModule>()?);
         Some(Self {
             instance,
             _code: code,
             interp,
+            mem0: store.instances[instance.index()].memories.first().copied(),
         })
     }
 
@@ -137,6 +141,7 @@ fn compiled_in(
 
 impl Executor {
     /// The index in `modules` of `instance`'s interpreter module.
+    #[inline(always)]
     fn module_index(&mut self, store: &Store, instance: InstanceAddr) -> Result<usize, Trap> {
         if let Some(frame) = self.frames.last() {
             if frame.instance == instance {
@@ -146,8 +151,7 @@ impl Executor {
         if let Some(i) = self.modules.iter().position(|m| m.instance == instance) {
             return Ok(i);
         }
-        let code = store.instances[instance.index()].code.clone();
-        let entered = EnteredModule::new(instance, code)
+        let entered = EnteredModule::new(store, instance)
             .ok_or_else(|| Trap::host("the callee was compiled by another tier"))?;
         self.modules.push(entered);
         Ok(self.modules.len() - 1)
@@ -158,6 +162,7 @@ impl Executor {
     }
 
     /// Push a frame for `func` whose arguments are already at `base`.
+    #[inline(always)]
     fn push_frame(
         &mut self,
         store: &mut Store,
@@ -183,6 +188,7 @@ impl Executor {
     }
 
     /// Make room for `func`'s frame at `base` and zero its declared locals.
+    #[inline(always)]
     fn enter_frame(
         &mut self,
         store: &Store,
@@ -203,7 +209,9 @@ impl Executor {
         if self.stack.len() < end {
             self.stack.resize(end, 0);
         }
-        self.stack[base + params..base + locals].fill(0);
+        if locals > params {
+            self.stack[base + params..base + locals].fill(0);
+        }
         Ok(())
     }
 
@@ -223,7 +231,8 @@ impl Executor {
                 let code = compiled_in(&self.modules, module, func)?;
                 let end = base + code.frame_size as usize;
                 let regs = &mut self.stack[base..end];
-                let r = dispatch::run_frame(store, code, instance, regs, &mut ip);
+                let mem0 = self.modules.get(module).and_then(|m| m.mem0);
+                let r = dispatch::run_frame(store, code, instance, mem0, regs, &mut ip);
                 if let Some(frame) = self.frames.last_mut() {
                     frame.ip = ip;
                 }
@@ -251,6 +260,7 @@ impl Executor {
     }
 
     /// Call `callee` with its arguments at absolute slot `at`.
+    #[inline(always)]
     fn call(&mut self, store: &mut Store, callee: FuncAddr, at: usize) -> Result<(), Trap> {
         let entity = &store.funcs[callee.index()];
         let sig = entity.sig;
