@@ -1,11 +1,13 @@
 //! [`Config`]: the settings an [`Engine`](crate::Engine) is built from — the
-//! execution tier, the enabled proposals and the resource limits every store
-//! of the engine starts with.
+//! execution tier, the enabled proposals, fuel metering and the resource
+//! limits every store of the engine starts with.
 
 use std::sync::Arc;
 
 use strata_ir::Features;
 use strata_runtime::{MemoryConfig, StoreConfig, Tier};
+
+use crate::limits::StoreLimits;
 
 /// Engine settings, built with chained setters:
 ///
@@ -20,6 +22,8 @@ pub struct Config {
     pub(crate) max_call_depth: usize,
     pub(crate) max_memory_bytes: u64,
     pub(crate) max_table_elements: u64,
+    pub(crate) consume_fuel: bool,
+    pub(crate) limits: StoreLimits,
 }
 
 impl Config {
@@ -33,7 +37,33 @@ impl Config {
             max_call_depth: store.max_call_depth,
             max_memory_bytes: store.memory.max_memory_bytes,
             max_table_elements: store.max_table_elements,
+            consume_fuel: false,
+            limits: StoreLimits::new(),
         }
+    }
+
+    /// Meter execution with fuel: every new store starts with 0 fuel, so it
+    /// must be given some with [`Store::set_fuel`](crate::Store::set_fuel)
+    /// before running wasm. One unit is consumed per loop iteration and per
+    /// call; running out traps with "all fuel consumed"
+    /// ([`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel)). Off by default
+    /// (a store can still opt in with `set_fuel`).
+    pub fn consume_fuel(mut self, enable: bool) -> Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Store-wide limits every new store starts with (applied after
+    /// [`Config::max_memory_bytes`] and [`Config::max_table_elements`], so
+    /// the limits set here win).
+    pub fn store_limits(mut self, limits: StoreLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Whether new stores meter fuel.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.consume_fuel
     }
 
     /// The deepest wasm call nesting allowed; deeper calls trap with "call
@@ -80,7 +110,7 @@ impl Config {
 
     /// The limits a new store of this configuration starts with.
     pub(crate) fn store_config(&self) -> StoreConfig {
-        StoreConfig {
+        let mut config = StoreConfig {
             memory: MemoryConfig {
                 max_memory_bytes: self.max_memory_bytes,
                 ..MemoryConfig::default()
@@ -88,7 +118,9 @@ impl Config {
             max_table_elements: self.max_table_elements,
             max_call_depth: self.max_call_depth,
             ..StoreConfig::default()
-        }
+        };
+        self.limits.apply(&mut config);
+        config
     }
 }
 
@@ -106,6 +138,8 @@ impl core::fmt::Debug for Config {
             .field("max_call_depth", &self.max_call_depth)
             .field("max_memory_bytes", &self.max_memory_bytes)
             .field("max_table_elements", &self.max_table_elements)
+            .field("consume_fuel", &self.consume_fuel)
+            .field("limits", &self.limits)
             .finish()
     }
 }

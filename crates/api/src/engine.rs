@@ -105,6 +105,9 @@ mod tests {
         assert_send_sync::<Engine>();
         assert_send_sync::<crate::Module>();
         assert_send::<crate::Store<()>>();
+        assert_send_sync::<crate::Linker<()>>();
+        assert_send_sync::<crate::InterruptHandle>();
+        assert_send_sync::<crate::TypedFunc<(crate::GuestAddr, i64), u32>>();
     }
 
     #[cfg(not(feature = "interp"))]

@@ -1,7 +1,7 @@
 //! The API's one error type, [`Error`], with its [`ErrorKind`], and the
 //! layer errors it wraps ([`LoadError`], [`CompileError`], [`LinkError`],
-//! [`InstantiationError`], [`Trap`]), re-exported so an embedder can inspect
-//! them.
+//! [`InstantiationError`], [`Trap`], [`MemoryAccessError`], [`GrowError`]),
+//! re-exported so an embedder can inspect them.
 //!
 //! `Display` gives the whole story in one line: what was being done, then the
 //! underlying error (for a trap, its wasm backtrace follows on further lines).
@@ -11,7 +11,9 @@ pub use strata_runtime::{
     CompileError, InstantiationError, LinkError, LinkErrorKind, MemoryError, TableError,
 };
 
-use strata_ir::{Trap, TrapCode};
+pub use crate::memory::{GrowError, MemoryAccessError};
+
+use strata_ir::{Trap, TrapCode, TrapFrame};
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,8 +38,11 @@ pub enum ErrorKind {
     /// out of bounds, or the start function).
     Trap(TrapCode),
     /// A value or handle of the wrong type was given (call arguments, global
-    /// values, table elements, setting an immutable global).
+    /// values, table elements, setting an immutable global, a typed view of
+    /// a function of another type).
     Type,
+    /// A host access to a linear memory was out of bounds.
+    MemoryAccess,
 }
 
 impl core::fmt::Display for ErrorKind {
@@ -52,6 +57,7 @@ impl core::fmt::Display for ErrorKind {
             ErrorKind::Resource => f.write_str("resource limit"),
             ErrorKind::Trap(code) => write!(f, "trap: {code}"),
             ErrorKind::Type => f.write_str("type error"),
+            ErrorKind::MemoryAccess => f.write_str("memory access error"),
         }
     }
 }
@@ -66,6 +72,8 @@ enum Source {
     Link(LinkError),
     Instantiation(InstantiationError),
     Trap(Trap),
+    MemoryAccess(MemoryAccessError),
+    Grow(GrowError),
     Message(String),
 }
 
@@ -90,6 +98,28 @@ impl Error {
     pub fn trap(&self) -> Option<&Trap> {
         match &self.0.source {
             Source::Trap(t) | Source::Instantiation(InstantiationError::Trap(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The wasm backtrace of a trap, innermost frame first (function index,
+    /// name and byte offset where known); empty for other errors.
+    pub fn frames(&self) -> &[TrapFrame] {
+        self.trap().map_or(&[], |t| t.frames())
+    }
+
+    /// The memory access error, if a host access was out of bounds.
+    pub fn memory_access_error(&self) -> Option<&MemoryAccessError> {
+        match &self.0.source {
+            Source::MemoryAccess(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The grow error, if a memory refused to grow.
+    pub fn grow_error(&self) -> Option<&GrowError> {
+        match &self.0.source {
+            Source::Grow(e) => Some(e),
             _ => None,
         }
     }
@@ -149,6 +179,48 @@ impl From<LoadError> for Error {
             kind,
             source: Source::Load(e),
         }))
+    }
+}
+
+impl From<MemoryAccessError> for Error {
+    #[cold]
+    fn from(e: MemoryAccessError) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::MemoryAccess,
+            source: Source::MemoryAccess(e),
+        }))
+    }
+}
+
+impl From<GrowError> for Error {
+    #[cold]
+    fn from(e: GrowError) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::Resource,
+            source: Source::Grow(e),
+        }))
+    }
+}
+
+/// Inside a host function: an out-of-bounds access becomes a host trap
+/// carrying the error's message, so `?` works on [`Memory`](crate::Memory)
+/// accesses.
+impl From<MemoryAccessError> for Trap {
+    #[cold]
+    fn from(e: MemoryAccessError) -> Self {
+        Trap::host(e.to_string())
+    }
+}
+
+/// Inside a host function: a trap of a nested call passes through as it is;
+/// any other error becomes a host trap carrying its message.
+impl From<Error> for Trap {
+    #[cold]
+    fn from(e: Error) -> Self {
+        match e.trap() {
+            Some(t) => t.clone(),
+            None => Trap::host(e.to_string()),
+        }
     }
 }
 
@@ -215,6 +287,8 @@ impl core::fmt::Display for Error {
             }
             Source::Instantiation(e) => write!(f, "failed to instantiate module: {e}"),
             Source::Trap(t) => write!(f, "wasm trap: {t}"),
+            Source::MemoryAccess(e) => write!(f, "{e}"),
+            Source::Grow(e) => write!(f, "memory.grow refused: {e}"),
             Source::Message(m) => write!(f, "{}: {m}", self.0.kind),
         }
     }
@@ -228,6 +302,8 @@ impl std::error::Error for Error {
             Source::Link(e) => Some(e),
             Source::Instantiation(e) => Some(e),
             Source::Trap(t) => Some(t),
+            Source::MemoryAccess(e) => Some(e),
+            Source::Grow(e) => Some(e),
             Source::Message(_) => None,
         }
     }

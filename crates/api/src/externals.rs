@@ -1,18 +1,17 @@
-//! [`Extern`] and the non-function entity handles: [`Global`], [`Memory`]
-//! and [`Table`], including host-created ones, which are pushed into the
-//! runtime store's vectors directly.
+//! [`Extern`] and the non-function entity handles [`Global`], [`Table`] and
+//! [`Tag`] (memories are in [`crate::memory`]), including host-created ones,
+//! which are pushed into the runtime store's vectors directly.
 //!
 //! Memory and table sizes and indices are `u64` for both index widths; a
 //! memory32 or table32 simply never reaches values past `u32::MAX`.
 
-use strata_ir::{GlobalType, HeapType, MemoryType, TableType, Val, ValType};
+use strata_ir::{GlobalType, HeapType, TableType, Val, ValType};
 use strata_runtime::value::{from_raw, to_raw};
-use strata_runtime::{
-    ExternVal, GlobalAddr, GlobalEntity, LinearMemory, MemAddr, TableAddr, TableEntity, TagAddr,
-};
+use strata_runtime::{ExternVal, GlobalAddr, GlobalEntity, TableAddr, TableEntity, TagAddr};
 
-use crate::errors::{memory_error_kind, Error, ErrorKind};
+use crate::errors::{Error, ErrorKind};
 use crate::func::{value_matches, Func};
+use crate::memory::Memory;
 use crate::store::AsStore;
 use crate::types::{val_type_of, ExternType, ValTypeText};
 
@@ -229,161 +228,6 @@ impl Global {
     }
 }
 
-/// Why a host access to a linear memory failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MemoryAccessError {
-    /// Start address of the access.
-    pub offset: u64,
-    /// Length of the access in bytes.
-    pub len: u64,
-    /// The memory's size in bytes.
-    pub size: u64,
-}
-
-impl core::fmt::Display for MemoryAccessError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "out of bounds memory access: {} bytes at {:#x} in a memory of {} bytes",
-            self.len, self.offset, self.size
-        )
-    }
-}
-
-impl std::error::Error for MemoryAccessError {}
-
-/// A linear memory in a store (memory32 or memory64, as its type says).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Memory(pub(crate) MemAddr);
-
-impl Memory {
-    /// A host memory of type `ty`, under the store's memory cap.
-    ///
-    /// # Errors
-    /// [`ErrorKind::Resource`] if the minimum exceeds the cap (the message
-    /// names both) or the store's memory count limit is reached;
-    /// [`ErrorKind::Unsupported`] for shared memories.
-    pub fn new(store: &mut impl AsStore, ty: MemoryType) -> Result<Memory, Error> {
-        let rt = store.rt_mut();
-        if rt.memories.len() >= rt.config.max_memories {
-            return Err(Error::msg(
-                ErrorKind::Resource,
-                format!(
-                    "the store allows at most {} memories",
-                    rt.config.max_memories
-                ),
-            ));
-        }
-        let mem = LinearMemory::new(ty, &rt.config.memory)
-            .map_err(|e| Error::msg(memory_error_kind(&e), format!("host memory: {e}")))?;
-        rt.total_memory_bytes = rt.total_memory_bytes.saturating_add(mem.size_bytes());
-        rt.memories.push(mem);
-        Ok(Memory(MemAddr(rt.memories.len() as u32 - 1)))
-    }
-
-    /// The memory's type, with its current size as minimum.
-    pub fn ty(&self, store: &impl AsStore) -> MemoryType {
-        store.rt().memories[self.0.index()].current_type()
-    }
-
-    /// Current size in pages.
-    pub fn size(&self, store: &impl AsStore) -> u64 {
-        store.rt().memories[self.0.index()].size_pages()
-    }
-
-    /// Current size in bytes.
-    pub fn data_size(&self, store: &impl AsStore) -> u64 {
-        store.rt().memories[self.0.index()].size_bytes()
-    }
-
-    /// The accessible bytes.
-    pub fn data<'s>(&self, store: &'s impl AsStore) -> &'s [u8] {
-        store.rt().memories[self.0.index()].data()
-    }
-
-    /// The accessible bytes, mutably.
-    pub fn data_mut<'s>(&self, store: &'s mut impl AsStore) -> &'s mut [u8] {
-        store.rt_mut().memories[self.0.index()].data_mut()
-    }
-
-    /// Copy `buf.len()` bytes at `offset` into `buf`.
-    ///
-    /// # Errors
-    /// If the range is out of bounds (nothing is copied).
-    pub fn read(
-        &self,
-        store: &impl AsStore,
-        offset: u64,
-        buf: &mut [u8],
-    ) -> Result<(), MemoryAccessError> {
-        let data = self.data(store);
-        let range = checked_range(offset, buf.len(), data.len())?;
-        buf.copy_from_slice(&data[range]);
-        Ok(())
-    }
-
-    /// Copy `buf` into the memory at `offset`.
-    ///
-    /// # Errors
-    /// If the range is out of bounds (nothing is copied).
-    pub fn write(
-        &self,
-        store: &mut impl AsStore,
-        offset: u64,
-        buf: &[u8],
-    ) -> Result<(), MemoryAccessError> {
-        let data = self.data_mut(store);
-        let range = checked_range(offset, buf.len(), data.len())?;
-        data[range].copy_from_slice(buf);
-        Ok(())
-    }
-
-    /// Grow by `delta` pages; returns the old size in pages.
-    ///
-    /// # Errors
-    /// [`ErrorKind::Resource`] if the growth is refused (over the type's
-    /// maximum, the spec's limit, the store's caps, or the OS refuses).
-    pub fn grow(&self, store: &mut impl AsStore, delta: u64) -> Result<u64, Error> {
-        let rt = store.rt_mut();
-        let total = rt.total_memory_bytes;
-        let max_total = rt.config.max_total_memory_bytes;
-        let mem = &mut rt.memories[self.0.index()];
-        let before = mem.size_bytes();
-        let old = mem.grow(delta, &mut |old, new| {
-            total.saturating_sub(old).saturating_add(new) <= max_total
-        });
-        let after = mem.size_bytes();
-        match old {
-            Some(old) => {
-                rt.total_memory_bytes = total.saturating_sub(before).saturating_add(after);
-                Ok(old)
-            }
-            None => Err(Error::msg(
-                ErrorKind::Resource,
-                format!("memory.grow by {delta} pages refused"),
-            )),
-        }
-    }
-}
-
-fn checked_range(
-    offset: u64,
-    len: usize,
-    size: usize,
-) -> Result<core::ops::Range<usize>, MemoryAccessError> {
-    let err = MemoryAccessError {
-        offset,
-        len: len as u64,
-        size: size as u64,
-    };
-    let start = usize::try_from(offset).map_err(|_| err)?;
-    let end = start.checked_add(len).ok_or(err)?;
-    if end > size {
-        return Err(err);
-    }
-    Ok(start..end)
-}
-
 /// A table in a store (table32 or table64, as its type says).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Table(pub(crate) TableAddr);
@@ -459,13 +303,18 @@ impl Table {
         if !value_matches(rt, &init, elem) {
             return Err(type_mismatch("table.grow", elem, &init));
         }
-        rt.tables[self.0.index()]
-            .grow(delta, to_raw(init), &mut |_, _| true)
-            .ok_or_else(|| {
-                Error::msg(
-                    ErrorKind::Resource,
-                    format!("table.grow by {delta} elements refused"),
-                )
-            })
+        let table = &rt.tables[self.0.index()];
+        let (size, max) = (table.size(), table.ty().limits.max);
+        let cap = rt.config.max_table_elements;
+        rt.grow_table(self.0, delta, to_raw(init)).ok_or_else(|| {
+            let max = max.map_or_else(|| "none".to_string(), |m| m.to_string());
+            Error::msg(
+                ErrorKind::Resource,
+                format!(
+                    "table.grow of a table of {size} elements by {delta} elements refused \
+                     (type maximum: {max}, store limit: {cap} elements)"
+                ),
+            )
+        })
     }
 }

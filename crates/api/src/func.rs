@@ -1,17 +1,23 @@
 //! [`Func`]: a function handle (wasm or host), host functions defined with
-//! [`Func::new`], and [`Caller`], what a host function sees of its caller.
+//! [`Func::new`] (untyped) or [`Func::wrap`] (a Rust closure), typed views
+//! ([`Func::typed`]), and [`Caller`], what a host function sees of its
+//! caller.
 
 use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use strata_ir::{FuncAddr, FuncType, HeapType, Trap, Val, ValType};
+use strata_ir::{FuncAddr, FuncType, HeapType, IndexType, Trap, Val, ValType};
 use strata_runtime::signature::canonical_func_type;
-use strata_runtime::{HostContext, HostFunc, InstanceAddr, Store as RtStore};
+use strata_runtime::{FuncKind, HostContext, HostFunc, InstanceAddr, Store as RtStore};
 
 use crate::errors::{Error, ErrorKind};
 use crate::externals::{extern_from_rt, Extern};
+use crate::host::{HostFuncDef, IntoHostFunc};
+use crate::instance::Instance;
+use crate::memory::Memory;
 use crate::store::{data_of, data_of_mut, extern_data, sealed::Sealed, AsStore};
+use crate::typed::{TypedFunc, WasmList};
 use crate::types::{types_text, val_type_of};
 
 /// A function in a store: exported by an instance or defined by the host.
@@ -35,6 +41,65 @@ impl Func {
         let rt = store.rt_mut();
         let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
         Func(rt.push_host_func(sig, host_func::<S::Data, F>(f)))
+    }
+
+    /// A host function from a Rust closure `Fn(Caller<'_, T>, A1, .., An) ->
+    /// R` (see [`IntoHostFunc`]), with guest addresses and sizes
+    /// ([`GuestAddr`](crate::GuestAddr), [`GuestSize`](crate::GuestSize))
+    /// typed for memories of index type `index`. To serve memory32 and
+    /// memory64 modules with one definition, use
+    /// [`Linker::func_wrap`](crate::Linker::func_wrap) instead.
+    pub fn wrap<S, P, R>(
+        store: &mut S,
+        index: IndexType,
+        f: impl IntoHostFunc<S::Data, P, R>,
+    ) -> Func
+    where
+        S: AsStore,
+    {
+        let def = f.into_def();
+        let ty = def.ty.resolve_for(index);
+        Func::from_def(store.rt_mut(), &def, ty, Some(index))
+    }
+
+    /// Put a Rust-typed host function into `rt` with the concrete type `ty`.
+    pub(crate) fn from_def(
+        rt: &mut RtStore,
+        def: &HostFuncDef,
+        ty: FuncType,
+        index: Option<IndexType>,
+    ) -> Func {
+        let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
+        Func(rt.push_host_func(sig, def.bind(index)))
+    }
+
+    /// A typed view of the function, its type checked once against the Rust
+    /// types `P` and `R` ([`WasmList`]s: `()`, one value, or a tuple).
+    /// Guest addresses and sizes in `P` and `R` take the index type of memory
+    /// 0 of the function's instance.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Type`] if the types differ (the message names both), or
+    /// if `P` or `R` holds a guest address or size and the function has no
+    /// memory.
+    pub fn typed<P: WasmList, R: WasmList>(
+        &self,
+        store: &impl AsStore,
+    ) -> Result<TypedFunc<P, R>, Error> {
+        TypedFunc::new(store, *self)
+    }
+
+    /// The index type of memory 0 of the function's instance (`None` for
+    /// host functions and instances without memory).
+    pub(crate) fn memory_index_type(&self, store: &impl AsStore) -> Option<IndexType> {
+        let rt = store.rt();
+        match &rt.funcs.get(self.index())?.kind {
+            FuncKind::Wasm { instance, .. } => {
+                let mem = rt.instances.get(instance.index())?.memories.first()?;
+                Some(rt.memories.get(mem.index())?.index_type())
+            }
+            FuncKind::Host(_) => None,
+        }
     }
 
     /// The function's type (in the store's canonical form).
@@ -158,8 +223,8 @@ pub(crate) fn value_matches(rt: &RtStore, v: &Val, ty: ValType) -> bool {
 /// instance's exports, and the store itself (pass `&mut caller` wherever an
 /// [`AsStore`] is wanted, for example to call back into wasm).
 pub struct Caller<'a, T> {
-    cx: HostContext<'a>,
-    _data: PhantomData<fn() -> T>,
+    pub(crate) cx: HostContext<'a>,
+    pub(crate) _data: PhantomData<fn() -> T>,
 }
 
 impl<T: Send + 'static> Caller<'_, T> {
@@ -179,6 +244,20 @@ impl<T: Send + 'static> Caller<'_, T> {
         let InstanceAddr(i) = self.cx.caller?;
         let inst = self.cx.store.instances.get(i as usize)?;
         inst.export(name).map(extern_from_rt)
+    }
+
+    /// Memory 0 of the calling instance, against which guest addresses
+    /// passed to a host function resolve; `None` if the instance has no
+    /// memory or the function was not called from wasm.
+    pub fn memory(&self) -> Option<Memory> {
+        let InstanceAddr(i) = self.cx.caller?;
+        let inst = self.cx.store.instances.get(i as usize)?;
+        inst.memories.first().copied().map(Memory)
+    }
+
+    /// The calling instance, if a wasm function made the call.
+    pub fn instance(&self) -> Option<Instance> {
+        self.cx.caller.map(Instance)
     }
 
     /// A new non-null `externref` value holding `value`.

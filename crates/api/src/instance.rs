@@ -5,13 +5,15 @@
 //! `strata_runtime::instantiate`; this module only maps handles and errors.
 
 use strata_runtime::instantiate::instantiate;
-use strata_runtime::InstanceAddr;
+use strata_runtime::{ExternVal, InstanceAddr, InstantiationError, LinkError, LinkErrorKind};
 
-use crate::errors::Error;
-use crate::externals::{extern_from_rt, Extern, Global, Memory, Table};
+use crate::errors::{Error, ErrorKind};
+use crate::externals::{extern_from_rt, Extern, Global, Table};
 use crate::func::Func;
+use crate::memory::Memory;
 use crate::module::Module;
 use crate::store::AsStore;
+use crate::typed::{TypedFunc, WasmList};
 
 /// An instance of a module in a store. A `Copy` handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,10 +35,42 @@ impl Instance {
         module: &Module,
         imports: &[Extern],
     ) -> Result<Self, Error> {
+        let rt_imports: Vec<_> = imports.iter().map(|e| e.to_rt()).collect();
+        if let Some(i) = rt_imports.iter().position(|e| !in_store(store.rt(), *e)) {
+            return Err(Error::msg(
+                ErrorKind::Type,
+                format!(
+                    "import {i}: the given {} is not from this store",
+                    rt_imports[i].kind()
+                ),
+            ));
+        }
         let rt = store.rt_mut();
-        let imports: Vec<_> = imports.iter().map(|e| e.to_rt()).collect();
-        let addr = instantiate(rt, module.ir(), module.code().clone(), &imports)?;
-        Ok(Instance(addr))
+        match instantiate(rt, module.ir(), module.code().clone(), &rt_imports) {
+            Ok(addr) => Ok(Instance(addr)),
+            Err(InstantiationError::Link(e)) => Err(readable_link_error(store, module, imports, e)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The function export `name` as a [`TypedFunc`], its type checked
+    /// against `P` and `R` (see [`Func::typed`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Type`](crate::ErrorKind::Type) if there is no such
+    /// function export or its type differs (the message names both types).
+    pub fn get_typed_func<P: WasmList, R: WasmList>(
+        &self,
+        store: &impl AsStore,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>, Error> {
+        let Some(func) = self.get_func(store, name) else {
+            return Err(Error::msg(
+                ErrorKind::Type,
+                format!("the instance has no function export `{name}`"),
+            ));
+        };
+        func.typed(store)
     }
 
     /// The export `name`, if there is one.
@@ -82,5 +116,37 @@ impl Instance {
     /// The store address.
     pub fn addr(&self) -> InstanceAddr {
         self.0
+    }
+}
+
+/// The runtime's type mismatch, restated in text-format types: the import's
+/// type as the module declares it and the given entity's current type.
+fn readable_link_error(
+    store: &impl AsStore,
+    module: &Module,
+    imports: &[Extern],
+    mut e: LinkError,
+) -> Error {
+    if let LinkErrorKind::IncompatibleImportType { expected, actual } = &mut e.error {
+        let found = module
+            .imports()
+            .zip(imports)
+            .find(|(i, _)| i.module() == e.module && i.name() == e.name);
+        if let Some((import, given)) = found {
+            *expected = import.ty().to_string();
+            *actual = given.ty(store).to_string();
+        }
+    }
+    e.into()
+}
+
+/// Whether `e` addresses an entity of `rt`.
+fn in_store(rt: &strata_runtime::Store, e: ExternVal) -> bool {
+    match e {
+        ExternVal::Func(f) => f.index() < rt.funcs.len(),
+        ExternVal::Table(t) => t.index() < rt.tables.len(),
+        ExternVal::Memory(m) => m.index() < rt.memories.len(),
+        ExternVal::Global(g) => g.index() < rt.globals.len(),
+        ExternVal::Tag(t) => t.index() < rt.tags.len(),
     }
 }

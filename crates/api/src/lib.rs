@@ -16,6 +16,28 @@
 //! Memories and tables keep their index width (`i32` or `i64`, memory64 and
 //! table64) as part of their type; nothing in this API truncates an address.
 //!
+//! # Guest addresses and width-generic host functions
+//!
+//! Every memory is addressed by a [`GuestAddr`] (a `u64` inside); lengths are
+//! [`GuestSize`]s. [`Memory::read`], [`Memory::write`], [`Memory::slice`] and
+//! [`Memory::slice_mut`] check `address + length` for overflow and against the
+//! current size, and fail with a typed [`MemoryAccessError`].
+//!
+//! A host function defined with [`Linker::func_wrap`] may take `GuestAddr`
+//! and `GuestSize` parameters: a memory32 module imports them as `i32`, a
+//! memory64 module as `i64`, and the address resolves against the calling
+//! instance's memory ([`Caller::memory`]). [`Func::typed`] gives a
+//! [`TypedFunc`] whose Rust types are checked once.
+//!
+//! # Limits and interruption
+//!
+//! [`StoreLimits`] caps memory bytes (per memory and in total), table
+//! elements and entity counts; a module over a limit fails to instantiate
+//! with the limit named, and growth past one returns -1 to wasm (a
+//! [`GrowError`] to the host). [`Store::interrupt_handle`] stops a running
+//! guest from another thread; [`Store::set_fuel`] meters it. Both trap with
+//! their own [`TrapCode`].
+//!
 //! # Example
 //!
 //! ```
@@ -55,9 +77,15 @@
 //! | feature  | default | enables                                              |
 //! |----------|---------|------------------------------------------------------|
 //! | `interp` | yes     | the interpreter tier, used when no tier is configured |
+//! | `jit`    | no      | the baseline JIT tier ([`Jit`], x86-64), set with [`Config::tier`] |
+//! | `aot`    | no      | the AOT tier on Cranelift ([`Aot`]), set with [`Config::tier`] |
 //!
 //! Without a built-in tier, a tier must be given with [`Config::tier`].
-#![forbid(unsafe_code)]
+// `unsafe` is forbidden, except with the `aot` feature, where the one
+// `unsafe fn` (`Module::deserialize`: loading an artifact runs its code, a
+// trust decision left to the caller) is allowed by name.
+#![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
+#![cfg_attr(feature = "aot", deny(unsafe_code))]
 #![deny(missing_docs)]
 
 mod config;
@@ -65,26 +93,42 @@ mod engine;
 pub mod errors;
 mod externals;
 mod func;
+mod guest;
+mod host;
 mod instance;
+mod limits;
 mod linker;
+mod memory;
 mod module;
 mod store;
+mod typed;
 mod types;
 
 pub use config::Config;
 pub use engine::Engine;
 pub use errors::{Error, ErrorKind};
-pub use externals::{Extern, Global, Memory, MemoryAccessError, Table};
+pub use externals::{Extern, Global, Table, Tag};
 pub use func::{Caller, Func};
+pub use guest::{GuestAddr, GuestSize};
+pub use host::{HostReturn, IntoHostFunc};
 pub use instance::Instance;
+pub use limits::StoreLimits;
 pub use linker::Linker;
+pub use memory::{GrowError, Memory, MemoryAccessError};
 pub use module::{ExportType, ImportType, Module};
 pub use store::{AsStore, Store};
+pub use strata_runtime::InterruptHandle;
+pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;
 
+#[cfg(feature = "aot")]
+pub use strata_aot::{Aot, AotModule, ArtifactError};
 pub use strata_ir::{
     ExternAddr, ExternKind, Features, FuncAddr, FuncType, GlobalType, HeapType, IndexType, Limits,
-    MemoryType, RefType, TableType, Trap, TrapCode, Val, ValType,
+    MemoryType, RefType, TableType, Trap, TrapCode, TrapFrame, Val, ValType,
 };
+/// The baseline JIT tier (x86-64; elsewhere it refuses to compile).
+#[cfg(feature = "jit")]
+pub use strata_jit::Jit;
 /// The tier contract, for embedders that supply their own execution tier.
 pub use strata_runtime::{CompileError, CompiledModule, Tier};

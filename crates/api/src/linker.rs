@@ -3,25 +3,47 @@
 //! `(module, name)` and instantiates it.
 //!
 //! Later definitions of the same name replace earlier ones (as the spec
-//! test suite's `register` needs).
+//! test suite's `register` needs). Rust-typed host functions
+//! ([`Linker::func_wrap`]) are kept as templates and resolved per module:
+//! their guest pointers become `i32` or `i64` after the module's memory.
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
+use strata_ir::IndexType;
 use strata_runtime::{LinkError, LinkErrorKind};
 
 use crate::engine::Engine;
 use crate::errors::Error;
 use crate::externals::Extern;
+use crate::func::Func;
+use crate::host::{HostFuncDef, IntoHostFunc};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::AsStore;
+use crate::typed::HostFuncType;
+use crate::types::ExternType;
+
+/// One definition: an entity of a store, or a Rust-typed host function
+/// that is put into a store (with its guest pointers resolved) when a module
+/// importing it is instantiated.
+#[derive(Debug, Clone)]
+enum Definition {
+    Extern(Extern),
+    Host(HostFuncDef),
+}
 
 /// Resolves imports by name. `T` is the data type of the stores it is used
 /// with.
+///
+/// A linker holds two kinds of definitions: entities of a store ([`Func`],
+/// [`Memory`](crate::Memory), [`Table`](crate::Table),
+/// [`Global`](crate::Global), or every export of an [`Instance`]), which
+/// must then only be used with that store, and Rust-typed host functions
+/// ([`Linker::func_wrap`]), which work with any store of data type `T`.
 pub struct Linker<T> {
     engine: Engine,
-    defs: HashMap<(String, String), Extern>,
+    defs: HashMap<(String, String), Definition>,
     _data: PhantomData<fn() -> T>,
 }
 
@@ -51,8 +73,62 @@ impl<T: Send + 'static> Linker<T> {
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self, Error> {
-        self.defs
-            .insert((module.to_string(), name.to_string()), item.into());
+        self.defs.insert(
+            (module.to_string(), name.to_string()),
+            Definition::Extern(item.into()),
+        );
+        Ok(self)
+    }
+
+    /// Define `module`.`name` as the Rust closure `f`: `Fn(Caller<'_, T>,
+    /// A1, .., An) -> R` with up to eight [`WasmTy`](crate::WasmTy)
+    /// arguments, returning `()`, a value, a tuple, or a `Result` of one with
+    /// a [`Trap`](crate::Trap).
+    ///
+    /// Parameters (and results) of type [`GuestAddr`](crate::GuestAddr) or
+    /// [`GuestSize`](crate::GuestSize) are width-generic: a module whose
+    /// memory 0 is memory32 imports them as `i32`, one whose memory 0 is
+    /// memory64 as `i64`, from the same definition. Inside the function, the
+    /// address resolves against [`Caller::memory`](crate::Caller::memory),
+    /// the calling instance's memory 0.
+    ///
+    /// # Errors
+    /// None yet (see [`Linker::define`]); a mismatch with an import is
+    /// reported by [`Linker::instantiate`].
+    ///
+    /// ```
+    /// # use strata_api::*;
+    /// # fn main() -> Result<(), Error> {
+    /// let engine = Engine::default();
+    /// let mut linker = Linker::<u64>::new(&engine);
+    /// linker.func_wrap("env", "sum", |caller: Caller<'_, u64>, ptr: GuestAddr, len: GuestSize| {
+    ///     let memory = caller.memory().ok_or_else(|| Trap::host("no memory"))?;
+    ///     let bytes = memory.slice(&caller, ptr, len.get())?;
+    ///     Ok::<_, Trap>(bytes.iter().map(|&b| u64::from(b)).sum::<u64>())
+    /// })?;
+    /// for index in ["i32", "i64"] {
+    ///     let module = Module::new(&engine, format!(
+    ///         r#"(module (import "env" "sum" (func $sum (param {index} {index}) (result i64)))
+    ///              (memory {index} 1) (data ({index}.const 8) "\01\02\03")
+    ///              (func (export "run") (result i64) (call $sum ({index}.const 8) ({index}.const 3))))"#))?;
+    ///     let mut store = Store::new(&engine, 0);
+    ///     let instance = linker.instantiate(&mut store, &module)?;
+    ///     let run = instance.get_typed_func::<(), u64>(&store, "run")?;
+    ///     assert_eq!(run.call(&mut store, ())?, 6);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn func_wrap<P, R>(
+        &mut self,
+        module: &str,
+        name: &str,
+        f: impl IntoHostFunc<T, P, R>,
+    ) -> Result<&mut Self, Error> {
+        self.defs.insert(
+            (module.to_string(), name.to_string()),
+            Definition::Host(f.into_def()),
+        );
         Ok(self)
     }
 
@@ -76,40 +152,113 @@ impl<T: Send + 'static> Linker<T> {
         Ok(self)
     }
 
-    /// The definition of `module`.`name`.
+    /// The store entity defined as `module`.`name`; `None` if there is none
+    /// or the definition is a Rust-typed host function (see
+    /// [`Linker::host_func_type`]).
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        self.defs
-            .get(&(module.to_string(), name.to_string()))
-            .copied()
+        match self.defs.get(&(module.to_string(), name.to_string()))? {
+            Definition::Extern(e) => Some(*e),
+            Definition::Host(_) => None,
+        }
     }
 
-    /// Instantiate `module`, resolving each import by `(module, name)`.
+    /// The signature template of the Rust-typed host function defined as
+    /// `module`.`name`, if that is what it is.
+    pub fn host_func_type(&self, module: &str, name: &str) -> Option<&HostFuncType> {
+        match self.defs.get(&(module.to_string(), name.to_string()))? {
+            Definition::Host(def) => Some(&def.ty),
+            Definition::Extern(_) => None,
+        }
+    }
+
+    /// Instantiate `module` in `store`, resolving each import by `(module,
+    /// name)`. Rust-typed host functions are put into the store with their
+    /// guest addresses and sizes typed for the module's memory 0.
     ///
     /// # Errors
     /// [`ErrorKind::Link`](crate::ErrorKind::Link) naming the first import
-    /// that is not defined, or whose definition has the wrong type; the
-    /// other errors of [`Instance::new`].
+    /// that is not defined, or whose definition has the wrong type (the
+    /// message shows both types; for a width-generic host function also
+    /// what it becomes for the module's memory, or that the module has no
+    /// memory); the other errors of [`Instance::new`].
     pub fn instantiate(
         &self,
         store: &mut impl AsStore<Data = T>,
         module: &Module,
     ) -> Result<Instance, Error> {
-        let mut imports = Vec::with_capacity(module.ir().imports.len());
-        for import in &module.ir().imports {
-            match self.get(&import.module, &import.name) {
-                Some(ext) => imports.push(ext),
-                None => {
-                    return Err(LinkError {
-                        module: import.module.clone(),
-                        name: import.name.clone(),
-                        kind: import.ty.kind(),
-                        error: LinkErrorKind::UnknownImport,
+        let ir = module.ir();
+        let index = ir.memories.first().map(|m| m.index);
+        let mut imports = Vec::with_capacity(ir.imports.len());
+        for (import, ty) in ir.imports.iter().zip(module.imports()) {
+            let link_error = |error| -> Error {
+                LinkError {
+                    module: import.module.clone(),
+                    name: import.name.clone(),
+                    kind: import.ty.kind(),
+                    error,
+                }
+                .into()
+            };
+            let key = (import.module.clone(), import.name.clone());
+            match self.defs.get(&key) {
+                None => return Err(link_error(LinkErrorKind::UnknownImport)),
+                Some(Definition::Extern(ext)) => imports.push(*ext),
+                Some(Definition::Host(def)) => {
+                    let expected = ty.ty();
+                    let resolved = def.ty.resolve(index);
+                    match (&expected, resolved) {
+                        (ExternType::Func(want), Some(have)) if *want == have => {
+                            let f = Func::from_def(store.rt_mut(), def, have, index);
+                            imports.push(Extern::Func(f));
+                        }
+                        (_, resolved) => {
+                            return Err(link_error(LinkErrorKind::IncompatibleImportType {
+                                expected: expected.to_string(),
+                                actual: describe_host(&def.ty, resolved.as_ref(), index),
+                            }))
+                        }
                     }
-                    .into())
                 }
             }
         }
         Instance::new(store, module, &imports)
+    }
+}
+
+/// `host function (func (param ptr len)), i.e. (func (param i32 i32)) for a
+/// memory32 module`: a host function's template and what it resolved to.
+fn describe_host(
+    ty: &HostFuncType,
+    resolved: Option<&strata_ir::FuncType>,
+    index: Option<IndexType>,
+) -> String {
+    if !ty.is_width_generic() {
+        return format!("host function {ty}");
+    }
+    match (resolved, index) {
+        (Some(r), Some(index)) => {
+            let width = match index {
+                IndexType::I32 => "memory32",
+                IndexType::I64 => "memory64",
+            };
+            format!(
+                "host function {ty}, i.e. {} for a {width} module",
+                ExternType::Func(r.clone())
+            )
+        }
+        _ => format!(
+            "host function {ty}, which takes guest addresses or sizes, but the module has no memory"
+        ),
+    }
+}
+
+impl<T> Clone for Linker<T> {
+    fn clone(&self) -> Self {
+        Self {
+            engine: self.engine.clone(),
+            defs: self.defs.clone(),
+            _data: PhantomData,
+        }
     }
 }
 

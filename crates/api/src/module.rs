@@ -64,6 +64,46 @@ impl Module {
         Self::compile(engine, ir)
     }
 
+    /// Load a module from an artifact written by `strata compile` (or
+    /// `strata_aot::Aot::compile_artifact`), without compiling: the artifact's
+    /// header, format version, Strata version, checksum, target and CPU
+    /// features are checked, then its code is mapped, relocated and made
+    /// executable. The module runs on the AOT tier whatever the engine's tier.
+    ///
+    /// # Errors
+    /// [`Compile`](crate::ErrorKind::Compile), whose message names the check
+    /// that refused the artifact (`strata_aot::ArtifactError` has the typed
+    /// form); nothing of a refused artifact runs.
+    ///
+    /// # Safety
+    /// The artifact's machine code runs in this process. The checks catch
+    /// corruption and mismatches, not malice: only load artifacts from a
+    /// source you trust as much as this program's own code.
+    #[cfg(feature = "aot")]
+    #[allow(unsafe_code)]
+    pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
+        // SAFETY: the caller vouches for the artifact (this function's contract).
+        let loaded = unsafe { strata_aot::Aot::default().load_artifact(bytes) };
+        let (ir, code) = loaded.map_err(|e| {
+            Error::compile(
+                "aot",
+                strata_runtime::CompileError {
+                    func: None,
+                    offset: None,
+                    message: e.to_string(),
+                },
+            )
+        })?;
+        Ok(Self {
+            inner: Arc::new(ModuleInner {
+                engine: engine.clone(),
+                ir,
+                code,
+                name: None,
+            }),
+        })
+    }
+
     fn compile(engine: &Engine, ir: strata_ir::Module) -> Result<Self, Error> {
         let ir = Arc::new(ir);
         let code = engine

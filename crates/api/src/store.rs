@@ -11,9 +11,10 @@ use std::any::Any;
 use std::marker::PhantomData;
 
 use strata_ir::{ExternAddr, Val};
-use strata_runtime::Store as RtStore;
+use strata_runtime::{InterruptHandle, Store as RtStore};
 
 use crate::engine::Engine;
+use crate::limits::StoreLimits;
 
 pub(crate) mod sealed {
     /// Access to the runtime store, for this crate only.
@@ -52,11 +53,54 @@ pub struct Store<T> {
 impl<T: Send + 'static> Store<T> {
     /// An empty store of `engine`, with its limits, holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
+        let mut inner = RtStore::new(engine.store_config(), Box::new(data));
+        if engine.config().consume_fuel {
+            inner.interrupt.fuel = Some(0);
+        }
         Self {
-            inner: RtStore::new(engine.store_config(), Box::new(data)),
+            inner,
             engine: engine.clone(),
             _data: PhantomData,
         }
+    }
+
+    /// Apply `limits` to the store (limits left unset keep their value).
+    /// Count and total limits apply at once; per-memory and per-table caps
+    /// bound entities created afterwards and growth of every entity (see
+    /// [`StoreLimits::memory_bytes`]).
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        limits.apply(&mut self.inner.config);
+    }
+
+    /// The limits in force (every limit set).
+    pub fn limits(&self) -> StoreLimits {
+        StoreLimits::of(&self.inner.config)
+    }
+
+    /// A handle that stops this store's running guest from any thread:
+    /// after [`InterruptHandle::interrupt`], the guest traps with
+    /// "interrupted" ([`TrapCode::Interrupted`](crate::TrapCode::Interrupted))
+    /// at its next loop iteration or call. An interrupt requested while no
+    /// guest runs stops the next one that does; it is cleared once it fires.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.inner.interrupt.handle()
+    }
+
+    /// Set the remaining fuel, turning metering on for this store: one unit
+    /// per loop iteration and per call; at 0 the guest traps with "all fuel
+    /// consumed" ([`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel)).
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.inner.interrupt.fuel = Some(fuel);
+    }
+
+    /// The remaining fuel; `None` if the store does not meter fuel.
+    pub fn fuel(&self) -> Option<u64> {
+        self.inner.interrupt.fuel
+    }
+
+    /// Turn fuel metering off for this store.
+    pub fn disable_fuel(&mut self) {
+        self.inner.interrupt.fuel = None;
     }
 
     /// The store's engine.

@@ -13,6 +13,10 @@ use std::path::Path;
 
 /// The list of the `interp` tier, compiled in.
 const INTERP: &str = include_str!("../expected/interp.txt");
+/// The list of the `jit` tier, compiled in.
+const JIT: &str = include_str!("../expected/jit.txt");
+/// The list of the `aot` tier, compiled in.
+const AOT: &str = include_str!("../expected/aot.txt");
 
 /// A malformed line of an expected-failure list.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +47,8 @@ impl ExpectedFailures {
     pub fn builtin(tier: &str) -> Result<Self, ExpectedParseError> {
         match tier {
             "interp" => Self::parse(INTERP),
+            "jit" => Self::parse(JIT),
+            "aot" => Self::parse(AOT),
             _ => Ok(Self::new()),
         }
     }
