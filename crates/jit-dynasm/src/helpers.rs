@@ -1,0 +1,444 @@
+//! The runtime helpers generated code calls for everything it does not emit
+//! inline: the numeric operators with intricate semantics (run by the
+//! interpreter's own `numeric` functions, so both tiers agree bit for bit),
+//! table, segment and bulk-memory operators, calls that leave the module's
+//! code (host functions, other instances), indirect-call resolution,
+//! exceptions and fuel/interrupt polls.
+//!
+//! Every helper gets the context, the store and the slots from its operand
+//! slot `sp` on, and returns a status or a code address (see each helper).
+//! Helpers never panic on guest input; they refresh the context's cached
+//! memory and global pointers after anything that may move them.
+
+use strata_ir::{CatchKind, NumOp, Op, Trap, TrapCode, Val, ValType};
+use strata_runtime::{
+    value, ExceptionEntity, ExnAddr, FuncAddr, FuncKind, HostContext, HostFunc, Store,
+};
+
+use crate::vmctx::{module_of, VmCtx};
+use crate::STATUS_EXN;
+
+#[allow(dead_code, clippy::all)]
+#[path = "../../interp/src/numeric.rs"]
+mod numeric;
+
+#[inline]
+fn rd(s: &[u64], i: usize) -> u64 {
+    s.get(i).copied().unwrap_or(0)
+}
+
+#[inline]
+fn wr(s: &mut [u64], i: usize, v: u64) {
+    if let Some(x) = s.get_mut(i) {
+        *x = v;
+    }
+}
+
+macro_rules! call_numeric {
+    ([$p:ident] $f:path, $s:ident) => {
+        $f(rd($s, 0))
+    };
+    ([$p:ident $q:ident] $f:path, $s:ident) => {
+        $f(rd($s, 0), rd($s, 1))
+    };
+}
+
+macro_rules! define_num_table {
+    ($($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*) => {
+        /// Every numeric operator, in declaration order (`op as usize` indexes it).
+        const ALL_NUM: &[NumOp] = &[$(NumOp::$name),*];
+
+        fn run_num(op: NumOp, s: &[u64]) -> Result<u64, TrapCode> {
+            match op {
+                $(NumOp::$name => call_numeric!([$($param)*] numeric::$snake, s),)*
+            }
+        }
+    };
+}
+strata_ir::for_each_num_op!(define_num_table);
+
+/// The helper number of a numeric operator.
+pub(crate) fn num_index(op: NumOp) -> u64 {
+    op as u64
+}
+
+fn status(vm: &mut VmCtx, r: Result<(), TrapCode>) -> u64 {
+    match r {
+        Ok(()) => 0,
+        Err(code) => u64::from(vm.trap(Trap::new(code))),
+    }
+}
+
+/// A numeric operator `a` (by [`num_index`]) on the slots at `sp`; the
+/// result replaces the first operand. Returns a status.
+pub(crate) fn num(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
+    let Some(op) = ALL_NUM.get(a as usize).copied() else {
+        return u64::from(vm.trap(Trap::host("unknown numeric operator")));
+    };
+    let r = run_num(op, s).map(|v| wr(s, 0, v));
+    status(vm, r)
+}
+
+fn grow_failed(is_64: bool) -> u64 {
+    if is_64 {
+        u64::MAX
+    } else {
+        u64::from(u32::MAX)
+    }
+}
+
+/// The table, segment, bulk-memory, `memory.size`/`grow` or `ref.func`
+/// operator at op index `b` of defined function `a`, with its operands at
+/// `sp` (its result replaces them). Returns a status.
+pub(crate) fn op(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b: u64) -> u64 {
+    let module = module_of(vm).module.clone();
+    let Some(op) = module
+        .bodies
+        .get(a as usize)
+        .and_then(|body| body.ops.get(b as usize))
+        .copied()
+    else {
+        return u64::from(vm.trap(Trap::host("unknown operator")));
+    };
+    let r = run_op(vm, store, s, op);
+    vm.refresh(store);
+    status(vm, r)
+}
+
+fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), TrapCode> {
+    let inst = &store.instances[vm.instance.index()];
+    match op {
+        Op::TableGet(t) => {
+            let t = inst.tables[t.index()];
+            let v = store.tables[t.index()].get(rd(s, 0))?;
+            wr(s, 0, v);
+        }
+        Op::TableSet(t) => {
+            let t = inst.tables[t.index()];
+            store.tables[t.index()].set(rd(s, 0), rd(s, 1))?;
+        }
+        Op::TableSize(t) => {
+            let t = inst.tables[t.index()];
+            let v = store.tables[t.index()].size();
+            wr(s, 0, v);
+        }
+        Op::TableGrow(t) => {
+            let t = inst.tables[t.index()];
+            let is_64 = store.tables[t.index()].ty().index.is_64();
+            let v = store
+                .grow_table(t, rd(s, 1), rd(s, 0))
+                .unwrap_or(grow_failed(is_64));
+            wr(s, 0, v);
+        }
+        Op::TableFill(t) => {
+            let t = inst.tables[t.index()];
+            store.tables[t.index()].fill(rd(s, 0), rd(s, 1), rd(s, 2))?;
+        }
+        Op::TableCopy { dst, src } => {
+            let (d, sr) = (inst.tables[dst.index()], inst.tables[src.index()]);
+            let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
+            if d == sr {
+                store.tables[d.index()].copy_within(dst, src, len)?;
+            } else {
+                let source = store.tables[sr.index()].clone();
+                store.tables[d.index()].copy_from(dst, &source, src, len)?;
+            }
+        }
+        Op::TableInit { table, elem } => {
+            let t = inst.tables[table.index()];
+            let e = inst.elems[elem.index()];
+            let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
+            store.tables[t.index()].init(dst, &store.elems[e.index()].items, src, len)?;
+        }
+        Op::ElemDrop(e) => {
+            let e = inst.elems[e.index()];
+            store.elems[e.index()].items = Vec::new();
+        }
+        Op::MemorySize(m) => {
+            let m = inst.memories[m.index()];
+            let v = store.memories[m.index()].size_pages();
+            wr(s, 0, v);
+        }
+        Op::MemoryGrow(m) => {
+            let m = inst.memories[m.index()];
+            let is_64 = store.memories[m.index()].index_type().is_64();
+            let v = store.grow_memory(m, rd(s, 0)).unwrap_or(grow_failed(is_64));
+            wr(s, 0, v);
+        }
+        Op::MemoryFill(m) => {
+            let m = inst.memories[m.index()];
+            store.memories[m.index()].fill(rd(s, 0), rd(s, 1) as u8, rd(s, 2))?;
+        }
+        Op::MemoryCopy { dst, src } => {
+            let (d, sr) = (inst.memories[dst.index()], inst.memories[src.index()]);
+            let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
+            if d == sr {
+                store.memories[d.index()].copy_within(dst, src, len)?;
+            } else {
+                let (di, si) = (d.index(), sr.index());
+                let (dst_mem, src_mem) = if di < si {
+                    let (lo, hi) = store.memories.split_at_mut(si);
+                    (&mut lo[di], &hi[0])
+                } else {
+                    let (lo, hi) = store.memories.split_at_mut(di);
+                    (&mut hi[0], &lo[si])
+                };
+                dst_mem.copy_from(dst, src_mem, src, len)?;
+            }
+        }
+        Op::MemoryInit { mem, data } => {
+            let m = inst.memories[mem.index()];
+            let d = inst.datas[data.index()];
+            let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
+            let bytes = store.datas[d.index()].bytes();
+            store.memories[m.index()].init(dst, bytes, src, len)?;
+        }
+        Op::DataDrop(d) => {
+            let d = inst.datas[d.index()];
+            store.datas[d.index()].drop_bytes();
+        }
+        Op::RefFunc(f) => {
+            let addr = inst.funcs[f.index()];
+            wr(s, 0, value::func_ref_to_raw(Some(addr)));
+        }
+        _ => return Err(TrapCode::HostError),
+    }
+    Ok(())
+}
+
+/// Where a call to `callee` goes: the code address of a function of the
+/// running instance, or (for host functions and other instances) make the
+/// call through the store here, with arguments and results at `sp`, and
+/// return 1. 0 means a trap was recorded, 2 ([`STATUS_EXN`]) that the
+/// callee's exception escaped into this frame (in `vm.exn`).
+fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) -> u64 {
+    let Some(entity) = store.funcs.get(callee.index()) else {
+        return 0;
+    };
+    let jit = module_of(vm);
+    if let FuncKind::Wasm { instance, index } = entity.kind {
+        if instance == vm.instance {
+            if let Some(p) = index
+                .0
+                .checked_sub(jit.module.num_imported_funcs)
+                .and_then(|d| jit.code.func_ptr(d as usize))
+            {
+                return p as u64;
+            }
+        }
+    }
+    let ty = store.sigs.get(entity.sig).clone();
+    let host = match &entity.kind {
+        FuncKind::Host(f) => Some(f.clone()),
+        FuncKind::Wasm { .. } => None,
+    };
+    let args: Vec<Val> = ty
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| value::from_raw(rd(s, i), *t))
+        .collect();
+    store.call_depth = vm.depth as usize;
+    let r = match host {
+        // A host function sees its calling instance (for its memory).
+        Some(f) => call_host(vm, store, &f, &ty.results, &args),
+        None => store.invoke(callee, &args),
+    };
+    vm.refresh(store);
+    match r {
+        Ok(results) => {
+            for (i, v) in results.iter().enumerate() {
+                wr(s, i, value::to_raw(*v));
+            }
+            1
+        }
+        Err(trap) => {
+            if trap.code() == TrapCode::UncaughtException {
+                if let Some(exn) = crate::module::take_escaped_exception() {
+                    vm.exn = exn;
+                    return u64::from(STATUS_EXN);
+                }
+            }
+            vm.trap(trap);
+            0
+        }
+    }
+}
+
+/// Call a host function as the running instance's code, with the store's
+/// depth check, and check the shape of its results.
+fn call_host(
+    vm: &VmCtx,
+    store: &mut Store,
+    f: &HostFunc,
+    result_types: &[ValType],
+    args: &[Val],
+) -> Result<Vec<Val>, Trap> {
+    if store.call_depth >= store.config.max_call_depth {
+        return Err(Trap::new(TrapCode::StackExhausted));
+    }
+    let mut results: Vec<Val> = result_types.iter().map(|t| Val::default_for(*t)).collect();
+    store.call_depth += 1;
+    let r = f(
+        HostContext {
+            store: &mut *store,
+            caller: Some(vm.instance),
+        },
+        args,
+        &mut results,
+    );
+    store.call_depth -= 1;
+    r?;
+    if results.len() != result_types.len()
+        || !results
+            .iter()
+            .zip(result_types)
+            .all(|(v, t)| v.matches_shape(*t))
+    {
+        return Err(Trap::host(format!(
+            "host function returned {results:?}, expected {result_types:?}"
+        )));
+    }
+    Ok(results)
+}
+
+/// Call function index `a` of the running instance (see [`dispatch`]).
+pub(crate) fn call_func(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
+    let callee = store.instances[vm.instance.index()]
+        .funcs
+        .get(a as usize)
+        .copied();
+    match callee {
+        Some(c) => dispatch(vm, store, s, c),
+        None => 0,
+    }
+}
+
+/// `call_indirect` through table `a` with type index `b`; the table index
+/// is the slot after the arguments (see [`dispatch`]).
+pub(crate) fn call_indirect(
+    vm: &mut VmCtx,
+    store: &mut Store,
+    s: &mut [u64],
+    a: u64,
+    b: u64,
+) -> u64 {
+    match resolve_indirect(vm, store, s, a as usize, b as usize) {
+        Ok(callee) => dispatch(vm, store, s, callee),
+        Err(code) => {
+            vm.trap(Trap::new(code));
+            0
+        }
+    }
+}
+
+fn resolve_indirect(
+    vm: &VmCtx,
+    store: &Store,
+    s: &[u64],
+    table: usize,
+    ty: usize,
+) -> Result<FuncAddr, TrapCode> {
+    let module = &module_of(vm).module;
+    let params = module.types.get(ty).map_or(0, |t| t.params.len());
+    let inst = &store.instances[vm.instance.index()];
+    let t = &store.tables[inst.tables[table].index()];
+    let raw_index = rd(s, params);
+    let index = if t.ty().index.is_64() {
+        raw_index
+    } else {
+        u64::from(raw_index as u32)
+    };
+    let raw = t.get(index).map_err(|_| TrapCode::UndefinedElement)?;
+    let callee = value::raw_to_func_ref(raw).ok_or(TrapCode::UninitializedElement)?;
+    if store.funcs[callee.index()].sig != inst.sigs[ty] {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(callee)
+}
+
+/// `call_ref` of type index `a`; the reference is the slot after the
+/// arguments (see [`dispatch`]).
+pub(crate) fn call_ref(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
+    let params = module_of(vm)
+        .module
+        .types
+        .get(a as usize)
+        .map_or(0, |t| t.params.len());
+    match value::raw_to_func_ref(rd(s, params)) {
+        Some(callee) => dispatch(vm, store, s, callee),
+        None => {
+            vm.trap(Trap::new(TrapCode::NullFunctionReference));
+            0
+        }
+    }
+}
+
+/// `throw` of tag index `a` with the payload at `sp`. Returns the exception status.
+pub(crate) fn throw(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
+    let tag = store.instances[vm.instance.index()].tags[a as usize];
+    let sig = store.tags[tag.index()].sig;
+    let n = store.sigs.get(sig).params.len();
+    let payload = (0..n).map(|i| rd(s, i)).collect();
+    store.exceptions.push(ExceptionEntity { tag, payload });
+    vm.exn = store.exceptions.len() as u64 - 1;
+    u64::from(STATUS_EXN)
+}
+
+/// `throw_ref` of the exnref at `sp`. Returns the exception or trap status.
+pub(crate) fn throw_ref(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], _: u64, _: u64) -> u64 {
+    match rd(s, 0).checked_sub(1) {
+        Some(exn) => {
+            vm.exn = exn;
+            u64::from(STATUS_EXN)
+        }
+        None => u64::from(vm.trap(Trap::new(TrapCode::NullExceptionReference))),
+    }
+}
+
+/// Match the exception in flight against the clauses of `try_table` `b` of
+/// defined function `a`, with `sp` the frame base. Delivers the clause's
+/// values to its label's slots and returns the clause index, or `u64::MAX`.
+pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b: u64) -> u64 {
+    let jit = module_of(vm);
+    let Some(exception) = store.exceptions.get(vm.exn as usize) else {
+        return u64::MAX;
+    };
+    let (Some(clauses), Some(dsts)) = (
+        jit.module
+            .bodies
+            .get(a as usize)
+            .and_then(|body| body.try_tables.get(b as usize)),
+        jit.funcs
+            .get(a as usize)
+            .and_then(|f| f.catch_dsts.get(b as usize)),
+    ) else {
+        return u64::MAX;
+    };
+    let tags = &store.instances[vm.instance.index()].tags;
+    let Some(i) = clauses.iter().position(|c| match c.kind {
+        CatchKind::Tag(t) | CatchKind::TagRef(t) => tags.get(t.index()) == Some(&exception.tag),
+        CatchKind::All | CatchKind::AllRef => true,
+    }) else {
+        return u64::MAX;
+    };
+    let kind = clauses[i].kind;
+    let mut values = match kind {
+        CatchKind::Tag(_) | CatchKind::TagRef(_) => exception.payload.clone(),
+        CatchKind::All | CatchKind::AllRef => Vec::new(),
+    };
+    if matches!(kind, CatchKind::TagRef(_) | CatchKind::AllRef) {
+        values.push(u64::from(ExnAddr(vm.exn as u32).0) + 1);
+    }
+    let dst = dsts.get(i).copied().unwrap_or(0) as usize;
+    for (k, v) in values.into_iter().enumerate() {
+        wr(s, dst + k, v);
+    }
+    i as u64
+}
+
+/// Fuel and interrupt check. Returns a status.
+pub(crate) fn poll(vm: &mut VmCtx, store: &mut Store, _: &mut [u64], _: u64, _: u64) -> u64 {
+    let r = store.interrupt.check();
+    status(vm, r)
+}

@@ -1,0 +1,166 @@
+//! A module compiled by the JIT, and the entry into its code from the store.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::sync::Arc;
+
+use strata_ir::{Module, Trap, TrapCode, Val};
+use strata_runtime::{value, CompiledModule, FuncAddr, FuncKind, Store};
+
+use crate::code::CodeBuffer;
+use crate::vmctx::{VmCtx, TRAP_CODES};
+use crate::{STATUS_EXN, STATUS_OK};
+
+/// Native stack generated code may use below the outermost entry.
+const NATIVE_STACK_BUDGET: usize = 512 << 10;
+
+/// Slot-stack size of one entry, in slots (capped by the store's limit).
+const SLOT_STACK: usize = 1 << 20;
+
+thread_local! {
+    /// The native stack limit of the outermost entry on this thread (0: none).
+    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+    /// The exception of the last entry that ended with an uncaught
+    /// exception, so a JIT caller in another instance can rethrow it (the
+    /// store's call interface only carries a trap).
+    static ESCAPED_EXN: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Take the exception that escaped the last entry, if it ended with one.
+pub(crate) fn take_escaped_exception() -> Option<u64> {
+    ESCAPED_EXN.with(Cell::take)
+}
+
+/// What the runtime needs to know of one compiled function.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FuncMeta {
+    /// Slots of its frame.
+    pub frame_size: u32,
+    /// For each `try_table`, the first slot each catch clause delivers to.
+    pub catch_dsts: Vec<Box<[u32]>>,
+}
+
+/// A module compiled to x86-64 machine code.
+#[derive(Debug)]
+pub struct JitModule {
+    pub(crate) module: Arc<Module>,
+    pub(crate) code: CodeBuffer,
+    pub(crate) funcs: Vec<FuncMeta>,
+}
+
+impl JitModule {
+    /// Bytes of machine code.
+    pub fn code_size(&self) -> usize {
+        self.code.len()
+    }
+}
+
+impl CompiledModule for JitModule {
+    fn module(&self) -> &Arc<Module> {
+        &self.module
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn invoke(
+        &self,
+        store: &mut Store,
+        func: FuncAddr,
+        args: &[Val],
+        results: &mut Vec<Val>,
+    ) -> Result<(), Trap> {
+        let entity = store
+            .funcs
+            .get(func.index())
+            .ok_or_else(|| Trap::host("no such function"))?;
+        let sig = entity.sig;
+        let FuncKind::Wasm { instance, index } = entity.kind else {
+            return Err(Trap::host("the JIT was asked to run a host function"));
+        };
+        let defined = index
+            .0
+            .checked_sub(self.module.num_imported_funcs)
+            .ok_or_else(|| Trap::host("not a defined function"))? as usize;
+        let frame = self.funcs.get(defined).map_or(0, |f| f.frame_size as usize);
+        let slots = SLOT_STACK
+            .min(store.config.max_value_stack)
+            .max(frame + args.len() + 1);
+        let mut stack = vec![0u64; slots];
+        for (s, a) in stack.iter_mut().zip(args) {
+            *s = value::to_raw(*a);
+        }
+
+        let probe = 0u8;
+        let here = core::ptr::addr_of!(probe) as usize;
+        let outer = STACK_LIMIT.with(Cell::get);
+        let stack_limit = if outer == 0 {
+            here.saturating_sub(NATIVE_STACK_BUDGET)
+        } else {
+            outer
+        };
+        STACK_LIMIT.with(|l| l.set(stack_limit));
+        if outer == 0 {
+            ESCAPED_EXN.with(|e| e.set(None));
+        }
+
+        let depth_at_entry = store.call_depth;
+        let stack_range = stack.as_mut_ptr_range();
+        let mut vm = VmCtx {
+            mem0_base: core::ptr::null_mut(),
+            mem0_len: 0,
+            depth: depth_at_entry as u64,
+            max_depth: store.config.max_call_depth as u64,
+            slot_end: stack_range.end,
+            stack_limit,
+            globals: core::ptr::null(),
+            mems: core::ptr::null(),
+            interrupt_flag: store.interrupt.flag(),
+            poll_always: u64::from(store.interrupt.fuel.is_some()),
+            trap_code: 0,
+            exn: 0,
+            store: core::ptr::null_mut(),
+            module: self,
+            instance,
+            pending: None,
+            globals_vec: Vec::new(),
+            mems_vec: Vec::new(),
+        };
+        vm.refresh(store);
+        vm.store = store;
+        // From here until `enter` returns, `store` and `stack` are only
+        // reached through the raw pointers in `vm` (see `crate::vmctx`).
+        let status = self.code.enter(&mut vm, stack_range.start, defined);
+        if outer == 0 {
+            STACK_LIMIT.with(|l| l.set(0));
+        }
+        store.call_depth = depth_at_entry;
+        match status {
+            Some(STATUS_OK) => {}
+            Some(STATUS_EXN) => {
+                ESCAPED_EXN.with(|e| e.set(Some(vm.exn)));
+                return Err(Trap::new(TrapCode::UncaughtException));
+            }
+            Some(_) => {
+                return Err(vm.pending.take().unwrap_or_else(|| {
+                    let code = TRAP_CODES
+                        .get(vm.trap_code as usize)
+                        .copied()
+                        .unwrap_or(TrapCode::HostError);
+                    Trap::new(code)
+                }))
+            }
+            None => return Err(Trap::host("function has no code")),
+        }
+        let types = &store.sigs.get(sig).results;
+        results.clear();
+        results.extend(
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| value::from_raw(stack.get(i).copied().unwrap_or(0), *t)),
+        );
+        Ok(())
+    }
+}

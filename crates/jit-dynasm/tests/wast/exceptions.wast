@@ -1,0 +1,47 @@
+;; Exceptions across calls and instances: thrown in one instance, caught
+;; (by tag, by catch_all_ref and rethrown with throw_ref) in another.
+
+(module $m
+  (tag $e (export "e") (param i32))
+  (func (export "throw") (param i32) (throw $e (local.get 0)))
+)
+(register "m" $m)
+
+(module
+  (import "m" "e" (tag $e (param i32)))
+  (import "m" "throw" (func $throw (param i32)))
+  (tag $other)
+  (func $local_throw (param i32) (throw $e (local.get 0)))
+  (func (export "catch") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $throw (local.get 0)))
+      (i32.const -1)))
+  (func (export "catch_local") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $local_throw (local.get 0)))
+      (i32.const -1)))
+  (func (export "rethrow") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h)
+        (block $r (result exnref)
+          (try_table (catch_all_ref $r) (call $throw (local.get 0)))
+          (unreachable))
+        (throw_ref))
+      (i32.const -1)))
+  (func (export "mismatch") (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (block $h0
+          (try_table (catch $other $h0) (call $throw (i32.const 3)))
+          (return (i32.const 1)))
+        (return (i32.const 2))))
+    (i32.const 3))
+  (func (export "uncaught") (call $throw (i32.const 1)))
+  (func (export "null_ref") (throw_ref (ref.null exn)))
+)
+(assert_return (invoke "catch" (i32.const 42)) (i32.const 42))
+(assert_return (invoke "catch_local" (i32.const 43)) (i32.const 43))
+(assert_return (invoke "rethrow" (i32.const 7)) (i32.const 7))
+(assert_return (invoke "mismatch") (i32.const 3))
+(assert_trap (invoke "uncaught") "uncaught exception")
+(assert_trap (invoke "null_ref") "null exception reference")
