@@ -27,6 +27,26 @@ pub enum Command {
     Run(RunArgs),
     /// Run `.wast` spec-test scripts and print pass/fail/skip counts.
     Wast(WastArgs),
+    /// Compile a module ahead of time into a versioned artifact (`--tier
+    /// aot`; needs the `aot` feature).
+    Compile(CompileArgs),
+}
+
+/// Arguments of `strata compile`.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The module: a binary `.wasm` or a text `.wat` file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Where to write the artifact.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Target triple (default: this host, with its CPU features), e.g.
+    /// `aarch64-unknown-linux-gnu`.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
 }
 
 /// Arguments of `strata run`.

@@ -3,14 +3,21 @@
 //! - `strata run FILE [--invoke NAME] [ARGS...]` instantiates a module (binary
 //!   or text) with a small host module and calls one of its exports;
 //! - `strata wast [--scope FILE] [FILES...]` runs spec tests with the
-//!   conformance runner.
+//!   conformance runner;
+//! - `strata compile FILE -o OUT [--target TRIPLE]` writes an AOT artifact
+//!   (with the `aot` feature), which `strata run` recognizes by its magic.
 //!
 //! Every failure (unreadable file, malformed module, link error, trap) is
 //! reported as one `error: ...` message on stderr with exit code 1; nothing
 //! here panics on user input.
-#![forbid(unsafe_code)]
+// `unsafe` is forbidden, except with the `aot` feature, where running an
+// artifact the user named on the command line is one `unsafe` call
+// (`run::load_artifact`): the user makes that trust decision.
+#![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
+#![cfg_attr(feature = "aot", deny(unsafe_code))]
 
 mod cli;
+mod compile;
 mod host;
 mod run;
 mod tier;
@@ -37,6 +44,7 @@ fn main() -> ExitCode {
             std::panic::catch_unwind(|| run::run(&args)).unwrap_or(Ok(ExitCode::FAILURE))
         }
         Command::Wast(args) => wast::wast(&args),
+        Command::Compile(args) => compile::compile(&args),
     };
     match outcome {
         Ok(code) => code,

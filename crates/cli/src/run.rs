@@ -31,9 +31,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let engine = Engine::new(&config)
         .map_err(api_error)
         .context("cannot create the engine")?;
-    let module = Module::new(&engine, &bytes)
-        .map_err(api_error)
-        .with_context(|| format!("cannot load `{path}`"))?;
+    let module = if crate::compile::is_artifact(&bytes) {
+        crate::compile::load_artifact(&engine, &bytes)
+    } else {
+        Module::new(&engine, &bytes).map_err(api_error)
+    }
+    .with_context(|| format!("cannot load `{path}`"))?;
 
     let mut store = Store::new(&engine, HostState);
     let mut linker = Linker::new(&engine);

@@ -1,9 +1,12 @@
 //! The `--tier` option: which execution tier runs the code.
 //!
-//! Only the interpreter is built today; `jit` and `aot` are accepted by the
-//! parser so that scripts can name them, and fail with a clear message.
+//! The interpreter is always built and the JIT with the `jit` feature (on by
+//! default); `aot` with the `aot` feature (off by default, as it builds
+//! Cranelift); a tier not built in fails with a clear message.
 
-use anyhow::{bail, Result};
+#[cfg(not(all(feature = "jit", feature = "aot")))]
+use anyhow::bail;
+use anyhow::Result;
 use clap::ValueEnum;
 use strata_api::Config;
 
@@ -12,9 +15,9 @@ use strata_api::Config;
 pub enum TierName {
     /// The interpreter.
     Interp,
-    /// The baseline JIT (not built yet).
+    /// The baseline JIT (with the `jit` feature).
     Jit,
-    /// The ahead-of-time compiler (not built yet).
+    /// The ahead-of-time compiler on Cranelift (with the `aot` feature).
     Aot,
 }
 
@@ -36,8 +39,17 @@ impl TierName {
 pub fn engine_config(tier: TierName) -> Result<Config> {
     match tier {
         TierName::Interp => Ok(Config::new()),
-        TierName::Jit | TierName::Aot => bail!(
-            "tier `{}` is not built yet (available tiers: interp)",
+        #[cfg(feature = "jit")]
+        TierName::Jit => Ok(Config::new().tier(std::sync::Arc::new(strata_api::Jit::default()))),
+        #[cfg(not(feature = "jit"))]
+        TierName::Jit => {
+            bail!("tier `jit` is not built into this binary (enable the `jit` feature)")
+        }
+        #[cfg(feature = "aot")]
+        TierName::Aot => Ok(Config::new().tier(std::sync::Arc::new(strata_api::Aot::default()))),
+        #[cfg(not(feature = "aot"))]
+        TierName::Aot => bail!(
+            "tier `{}` is not built into this binary (enable the `aot` feature)",
             tier.as_str()
         ),
     }

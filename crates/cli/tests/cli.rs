@@ -177,7 +177,12 @@ fn traps_are_errors() {
 
 #[test]
 fn unbuilt_tiers_are_clear_errors() {
-    for tier in ["jit", "aot"] {
+    let unbuilt: &[&str] = if cfg!(feature = "jit") {
+        &["aot"]
+    } else {
+        &["jit", "aot"]
+    };
+    for &tier in unbuilt {
         let err = strata(&["run", "--tier", tier, "examples/fib.wat"])
             .err()
             .to_string();
@@ -237,4 +242,36 @@ fn wast_scope_files_resolve_against_the_suite_root() {
     let err = strata(&["wast", "--scope", &missing]).err().to_string();
     assert!(err.contains("nope.wast"), "{err}");
     strata(&["wast"]).err();
+}
+
+#[cfg(all(feature = "jit", target_arch = "x86_64"))]
+#[test]
+fn jit_tier_runs_programs_and_spec_files() {
+    let out = strata(&["run", "--tier", "jit", "examples/fib.wat"]);
+    assert_eq!(out.ok().trim(), "6765");
+    let out = strata(&[
+        "run",
+        "--tier",
+        "jit",
+        "examples/fib.wat",
+        "--invoke",
+        "fib",
+        "30",
+    ]);
+    assert_eq!(out.ok().trim(), "832040");
+    // Host functions read the calling instance's memory (above 4 GiB).
+    let out = strata(&["run", "--tier", "jit", "examples/hello64.wat"]);
+    assert!(out.ok().contains("hello from above 4 GiB"), "{out:#?}");
+    let out = strata(&["run", "--tier", "jit", "examples/sort64.wat"]);
+    assert_eq!(out.ok().trim(), "8058710662330092173");
+    let pass = temp_file(
+        "wast-jit",
+        "pass.wast",
+        r#"(module (func (export "f") (param i64) (result i64) (i64.add (local.get 0) (i64.const 1))))
+           (assert_return (invoke "f" (i64.const 1)) (i64.const 2))
+           (assert_trap (module (func $u unreachable) (start $u)) "unreachable")"#,
+    );
+    let out = strata(&["wast", "--tier", "jit", &pass]);
+    let last = out.ok().lines().last().unwrap_or_default().to_string();
+    assert!(last.ends_with("3 passed, 0 failed, 0 skipped"), "{out:#?}");
 }

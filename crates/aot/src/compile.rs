@@ -1,0 +1,344 @@
+//! Building the target ISA and compiling a module's functions (in parallel,
+//! across the available cores) into one position-independent code image with
+//! Strata's own relocation table.
+//!
+//! The image holds, 16-byte aligned, every defined function and then one
+//! array-call trampoline per defined function. Symbol `i < n` is defined
+//! function `i`; symbol `n + i` is its trampoline. The only relocations are
+//! calls between symbols of the image; helpers are reached through the
+//! context's helper table, never by address, so an image can be compiled on
+//! one machine and loaded on another of the same target.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use cranelift_codegen::ir::{
+    self, types, AbiParam, ExtFuncData, ExternalName, InstBuilder, UserExternalName,
+};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::{binemit::Reloc, Context, FinalizedRelocTarget};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use strata_ir::{FuncIdx, Module};
+use strata_runtime::CompileError;
+
+use crate::translate::{self, trusted, wasm_signature};
+
+/// Kinds of relocation the loader applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum RelocKind {
+    /// x86-64: 32-bit PC-relative (`call rel32`, RIP-relative operands).
+    X86PcRel4 = 1,
+    /// aarch64: 26-bit word offset of `bl`/`b`.
+    Arm64Call = 2,
+    /// 64-bit absolute address.
+    Abs8 = 3,
+}
+
+impl RelocKind {
+    /// The kind of a stored byte, if it names one.
+    pub(crate) fn from_u8(b: u8) -> Option<Self> {
+        Some(match b {
+            1 => RelocKind::X86PcRel4,
+            2 => RelocKind::Arm64Call,
+            3 => RelocKind::Abs8,
+            _ => return None,
+        })
+    }
+}
+
+/// One relocation: patch the code at `at` to refer to symbol `symbol` plus
+/// `addend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Relocation {
+    /// Offset in the image.
+    pub at: u32,
+    /// What to write.
+    pub kind: RelocKind,
+    /// Target symbol.
+    pub symbol: u32,
+    /// Addend.
+    pub addend: i64,
+}
+
+/// A linked, not yet loaded, code image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CodeImage {
+    /// The machine code, unrelocated.
+    pub code: Vec<u8>,
+    /// Offset of every symbol (functions, then trampolines).
+    pub symbols: Vec<u32>,
+    /// Relocations to apply at load.
+    pub relocs: Vec<Relocation>,
+}
+
+/// Build the ISA for `triple` (`None`: the host, with its CPU features).
+pub(crate) fn build_isa(triple: Option<&str>) -> Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    set(&mut flags, "enable_probestack", "true")?;
+    set(&mut flags, "probestack_strategy", "inline")?;
+    set(&mut flags, "unwind_info", "false")?;
+    // Cranelift's tail calls rely on frame pointers.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    let builder = match triple {
+        None => cranelift_native::builder().map_err(|e| e.to_string())?,
+        Some(t) => {
+            let triple: target_lexicon::Triple = t
+                .parse()
+                .map_err(|e| format!("unknown target `{t}`: {e}"))?;
+            let mut b = cranelift_codegen::isa::lookup(triple)
+                .map_err(|e| format!("unsupported target `{t}`: {e}"))?;
+            if t.starts_with("x86_64") {
+                // A baseline that every x86-64 host of the last decade has;
+                // SSE4.1 gives native rounding (no libcalls).
+                for f in [
+                    "has_sse3",
+                    "has_ssse3",
+                    "has_sse41",
+                    "has_sse42",
+                    "has_popcnt",
+                ] {
+                    b.enable(f).map_err(|e| format!("{f}: {e}"))?;
+                }
+            }
+            b
+        }
+    };
+    builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| e.to_string())
+}
+
+/// The ISA's flags that the artifact records (target CPU features).
+pub(crate) fn isa_features(isa: &dyn cranelift_codegen::isa::TargetIsa) -> String {
+    let mut v: Vec<String> = isa
+        .isa_flags()
+        .iter()
+        .filter_map(|f| f.as_bool().filter(|b| *b).map(|_| f.name.to_string()))
+        .collect();
+    v.sort();
+    v.join(",")
+}
+
+/// One compiled symbol before linking.
+struct Piece {
+    code: Vec<u8>,
+    relocs: Vec<Relocation>,
+}
+
+fn compile_error(func: Option<FuncIdx>, message: String) -> CompileError {
+    CompileError {
+        func,
+        offset: None,
+        message,
+    }
+}
+
+/// Compile every defined function and its trampoline of `module`.
+///
+/// `progress` is called once per finished symbol with the number done so far.
+pub(crate) fn compile_module(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    module: &Module,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<CodeImage, CompileError> {
+    let n = module.bodies.len();
+    let total = 2 * n;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Piece, CompileError>>>> =
+        Mutex::new((0..total).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(total.max(1));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut ctx = Context::new();
+                let mut fctx = FunctionBuilderContext::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let r = compile_symbol(isa, module, i, &mut ctx, &mut fctx);
+                    let failed = r.is_err();
+                    if let Ok(mut res) = results.lock() {
+                        res[i] = Some(r);
+                    }
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    if failed {
+                        next.store(total, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    let results = results
+        .into_inner()
+        .map_err(|_| compile_error(None, "a compile thread panicked".into()))?;
+    let mut image = CodeImage::default();
+    for r in results {
+        let piece = match r {
+            Some(r) => r?,
+            None => return Err(compile_error(None, "a function was not compiled".into())),
+        };
+        while image.code.len() % 16 != 0 {
+            image.code.push(0);
+        }
+        let base = u32::try_from(image.code.len())
+            .map_err(|_| compile_error(None, "code image larger than 4 GiB".into()))?;
+        image.symbols.push(base);
+        image.code.extend_from_slice(&piece.code);
+        image.relocs.extend(piece.relocs.into_iter().map(|mut r| {
+            r.at += base;
+            r
+        }));
+    }
+    Ok(image)
+}
+
+/// Compile symbol `i`: a function (`i < n`) or a trampoline.
+fn compile_symbol(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    module: &Module,
+    i: usize,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<Piece, CompileError> {
+    let n = module.bodies.len();
+    let defined = i % n.max(1);
+    let func = FuncIdx(module.num_imported_funcs + defined as u32);
+    let ty = module.func_type(func);
+    let wasm_sig = wasm_signature(ty)
+        .ok_or_else(|| compile_error(Some(func), "the aot tier does not support `v128`".into()))?;
+    ctx.clear();
+    if i < n {
+        ctx.func.signature = wasm_sig;
+        ctx.func.name = ir::UserFuncName::user(0, defined as u32);
+        translate::translate_function(
+            module,
+            func,
+            &module.bodies[defined],
+            isa.default_call_conv(),
+            isa.frontend_config(),
+            &mut ctx.func,
+            fctx,
+        )?;
+    } else {
+        build_trampoline(isa, defined as u32, wasm_sig, ctx, fctx);
+    }
+    let names = ctx.func.params.user_named_funcs().clone();
+    let code = ctx
+        .compile(isa, &mut Default::default())
+        .map_err(|e| compile_error(Some(func), format!("cranelift: {:?}", e.inner)))?;
+    let mut relocs = Vec::new();
+    for r in code.buffer.relocs() {
+        let symbol = match &r.target {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(u)) => {
+                let name = &names[*u];
+                name.index
+            }
+            other => {
+                return Err(compile_error(
+                    Some(func),
+                    format!("unexpected relocation target {other:?}"),
+                ))
+            }
+        };
+        let kind = match r.kind {
+            Reloc::X86CallPCRel4 | Reloc::X86PCRel4 | Reloc::X86CallPLTRel4 => RelocKind::X86PcRel4,
+            Reloc::Arm64Call => RelocKind::Arm64Call,
+            Reloc::Abs8 => RelocKind::Abs8,
+            other => {
+                return Err(compile_error(
+                    Some(func),
+                    format!("unsupported relocation kind {other:?}"),
+                ))
+            }
+        };
+        relocs.push(Relocation {
+            at: r.offset,
+            kind,
+            symbol,
+            addend: r.addend,
+        });
+    }
+    Ok(Piece {
+        code: code.buffer.data().to_vec(),
+        relocs,
+    })
+}
+
+/// The array-call trampoline of defined function `defined`: host convention
+/// `(vmctx, values: *mut u64)`; reads the arguments from `values`, calls the
+/// function, and writes its results back (i32/f32 in the low half, as raw
+/// slots).
+fn build_trampoline(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    defined: u32,
+    wasm_sig: ir::Signature,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) {
+    let mut sig = ir::Signature::new(isa.default_call_conv());
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I64));
+    ctx.func.signature = sig;
+    let param_types: Vec<ir::Type> = wasm_sig
+        .params
+        .iter()
+        .skip(1)
+        .map(|p| p.value_type)
+        .collect();
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let (vmctx, buf) = (b.block_params(entry)[0], b.block_params(entry)[1]);
+    let mut args = vec![vmctx];
+    for (i, t) in param_types.iter().enumerate() {
+        args.push(b.ins().load(*t, trusted(), buf, (i * 8) as i32));
+    }
+    let sigref = b.import_signature(wasm_sig);
+    let name = b
+        .func
+        .declare_imported_user_function(UserExternalName::new(0, defined));
+    let fref = b.import_function(ExtFuncData {
+        name: ExternalName::user(name),
+        signature: sigref,
+        colocated: true,
+        patchable: false,
+    });
+    let call = b.ins().call(fref, &args);
+    let results = b.inst_results(call).to_vec();
+    for (i, r) in results.iter().enumerate() {
+        let v = match b.func.dfg.value_type(*r) {
+            types::I32 => b.ins().uextend(types::I64, *r),
+            types::F32 => {
+                let bits = b.ins().bitcast(types::I32, ir::MemFlagsData::new(), *r);
+                b.ins().uextend(types::I64, bits)
+            }
+            _ => *r,
+        };
+        b.ins().store(trusted(), v, buf, (i * 8) as i32);
+    }
+    b.ins().return_(&[]);
+    b.seal_all_blocks();
+    b.finalize(isa.frontend_config());
+}

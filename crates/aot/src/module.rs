@@ -1,0 +1,152 @@
+//! [`AotModule`]: a module's loaded code, and `invoke`, which builds the
+//! per-call context and enters generated code.
+//!
+//! The two `unsafe` blocks here enter generated code (see `crate::entry`
+//! for the call itself and `crate::libcalls` for the aliasing invariant).
+#![allow(unsafe_code)]
+
+use std::any::Any;
+use std::sync::Arc;
+
+use strata_ir::{FuncIdx, Module, Trap, TrapFrame, Val};
+use strata_runtime::{value, CompiledModule, FuncAddr, FuncKind, Store};
+
+use crate::artifact::code::CodeMemory;
+use crate::libcalls::{self, HELPERS, PENDING};
+use crate::vmctx::{self, Layout};
+
+/// A module compiled by the AOT tier, ready to run: its code is mapped
+/// executable and relocated.
+pub struct AotModule {
+    module: Arc<Module>,
+    /// Kept alive as long as any context may call into it.
+    code: Arc<CodeMemory>,
+    /// Native address of each defined function (read by generated code).
+    funcs: Box<[u64]>,
+    /// Native address of each defined function's trampoline.
+    trampolines: Box<[usize]>,
+    layout: Layout,
+}
+
+impl core::fmt::Debug for AotModule {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AotModule")
+            .field("functions", &self.funcs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AotModule {
+    pub(crate) fn new(module: Arc<Module>, code: CodeMemory) -> Option<Self> {
+        let n = module.bodies.len();
+        let funcs = (0..n)
+            .map(|i| code.symbol(i).map(|a| a as u64))
+            .collect::<Option<Box<[u64]>>>()?;
+        let trampolines = (0..n)
+            .map(|i| code.symbol(n + i))
+            .collect::<Option<Box<[usize]>>>()?;
+        let layout = Layout {
+            memories: module.memories.len(),
+            globals: module.globals.len(),
+        };
+        Some(Self {
+            module,
+            code: Arc::new(code),
+            funcs,
+            trampolines,
+            layout,
+        })
+    }
+}
+
+impl CompiledModule for AotModule {
+    fn module(&self) -> &Arc<Module> {
+        &self.module
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn invoke(
+        &self,
+        store: &mut Store,
+        func: FuncAddr,
+        args: &[Val],
+        results: &mut Vec<Val>,
+    ) -> Result<(), Trap> {
+        let entity = store
+            .funcs
+            .get(func.index())
+            .ok_or_else(|| Trap::host("no such function"))?;
+        let sig = entity.sig;
+        let FuncKind::Wasm { instance, index } = entity.kind else {
+            return Err(Trap::host("the aot tier was asked to run a host function"));
+        };
+        let defined = index
+            .0
+            .checked_sub(self.module.num_imported_funcs)
+            .map(|d| d as usize)
+            .filter(|d| *d < self.trampolines.len())
+            .ok_or_else(|| Trap::host("the function has no aot code"))?;
+        let result_types = store.sigs.get(sig).results.clone();
+
+        let mut ctx = vec![0u64; self.layout.words()];
+        ctx[vmctx::W_INSTANCE] = u64::from(instance.0);
+        ctx[vmctx::W_STACK_LIMIT] = crate::entry::stack_limit();
+        ctx[vmctx::W_FUEL] = u64::from(store.interrupt.fuel.is_some());
+        ctx[vmctx::W_INTERRUPT] = store.interrupt.flag() as *const _ as u64;
+        ctx[vmctx::W_FUNCS] = self.funcs.as_ptr() as u64;
+        ctx[vmctx::W_HELPERS] = HELPERS.as_ptr() as u64;
+        let mut buf: Vec<u64> = args.iter().map(|a| value::to_raw(*a)).collect();
+        buf.resize(args.len().max(result_types.len()).max(1), 0);
+
+        let store_ptr: *mut Store = store;
+        ctx[vmctx::W_STORE] = store_ptr as u64;
+        let _keep = &self.code;
+        // SAFETY: `ctx` has this module's layout and belongs to `instance`;
+        // `store` is not used until the call returns (the aliasing invariant
+        // of `crate::libcalls`).
+        unsafe { libcalls::refresh(ctx.as_mut_ptr(), &mut *store_ptr, instance) };
+        // SAFETY: the trampoline belongs to `self.code`, which is alive; the
+        // context and buffer are as `call_trampoline` requires.
+        unsafe {
+            crate::entry::call_trampoline(
+                self.trampolines[defined],
+                ctx.as_mut_ptr(),
+                buf.as_mut_ptr(),
+            )
+        };
+
+        let trap_word = ctx[vmctx::W_TRAP];
+        if trap_word != 0 {
+            let mut trap = match vmctx::word_to_trap(trap_word) {
+                Some(code) => Trap::new(code),
+                None if trap_word == vmctx::TRAP_EXCEPTION => {
+                    libcalls::PENDING_EXN.set(ctx[vmctx::W_EXN]);
+                    Trap::new(strata_ir::TrapCode::UncaughtException)
+                }
+                None => PENDING
+                    .with(|p| p.borrow_mut().take())
+                    .unwrap_or_else(|| Trap::host("unknown trap")),
+            };
+            if let Some(d) = ctx[vmctx::W_TRAP_FUNC].checked_sub(1) {
+                let f = FuncIdx(self.module.num_imported_funcs + d as u32);
+                trap.push_frame(TrapFrame {
+                    func: f,
+                    name: self.module.func_display_name(f),
+                    offset: None,
+                });
+            }
+            return Err(trap);
+        }
+        results.clear();
+        results.extend(
+            result_types
+                .iter()
+                .zip(buf.iter())
+                .map(|(t, raw)| value::from_raw(*raw, *t)),
+        );
+        Ok(())
+    }
+}

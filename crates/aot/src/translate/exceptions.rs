@@ -1,0 +1,126 @@
+//! Exception handling: `try_table`, `throw`, `throw_ref`.
+//!
+//! An exception in flight is the trap word `TRAP_EXCEPTION` in the context
+//! with the exception's raw reference in `W_EXN`, so it unwinds through
+//! ordinary returns exactly like a trap. Where a trap goes to the exit block,
+//! an exception inside a `try_table` goes to that `try_table`'s landing pad
+//! (emitted when the `try_table` opens): the pad tries each catch clause in
+//! order through a helper, which delivers the payload and clears the word on
+//! a match; with no match (or for a real trap, which is never caught) it
+//! continues at the enclosing pad, or leaves the function.
+
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder};
+use strata_ir::{BlockType, CatchKind, TagIdx, TryTableIdx};
+use strata_runtime::CompileError;
+
+use super::{block_args, clif_type, FrameKind, FuncTranslator};
+use crate::libcalls::HelperId;
+use crate::vmctx;
+
+impl FuncTranslator<'_> {
+    /// Where an exception raised here goes: the innermost landing pad, or
+    /// the function's exit.
+    pub(crate) fn unwind_target(&self) -> Block {
+        self.frames
+            .iter()
+            .rev()
+            .find_map(|f| match f.kind {
+                FrameKind::Try { pad } => Some(pad),
+                _ => None,
+            })
+            .unwrap_or(self.exit)
+    }
+
+    fn tag_types(&self, tag: TagIdx) -> Result<Vec<cranelift_codegen::ir::Type>, CompileError> {
+        let ty = self.module.tags[tag.index()];
+        self.module.types[ty.index()]
+            .params
+            .iter()
+            .map(|t| clif_type(*t).ok_or_else(|| self.unsupported("v128")))
+            .collect()
+    }
+
+    pub(super) fn visit_try_table(
+        &mut self,
+        ty: BlockType,
+        catches: TryTableIdx,
+    ) -> Result<(), CompileError> {
+        let outer_target = self.unwind_target();
+        let catches = self.body.try_table(catches).to_vec();
+        let pad = self.builder.create_block();
+        self.builder.set_cold_block(pad);
+        let body = self.builder.create_block();
+        self.builder.ins().jump(body, &[]);
+
+        // The landing pad, in the scope enclosing the try_table.
+        self.builder.switch_to_block(pad);
+        let word = self.load_word(vmctx::W_TRAP, false);
+        let is_exn =
+            self.builder
+                .ins()
+                .icmp_imm_s(IntCC::Equal, word, vmctx::TRAP_EXCEPTION as i64);
+        let first = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(is_exn, first, &[], outer_target, &[]);
+        self.builder.switch_to_block(first);
+        for c in catches {
+            let (tag, mut tys, want_ref) = match c.kind {
+                CatchKind::Tag(t) => (u64::from(t.0), self.tag_types(t)?, false),
+                CatchKind::TagRef(t) => (u64::from(t.0), self.tag_types(t)?, true),
+                CatchKind::All => (u64::MAX, Vec::new(), false),
+                CatchKind::AllRef => (u64::MAX, Vec::new(), true),
+            };
+            if want_ref {
+                tys.push(types::I64);
+            }
+            let (slot, buf) = self.spill(&[], tys.len());
+            let tagv = self.iconst64(tag);
+            let refv = self.iconst64(u64::from(want_ref));
+            let matched = self.call_helper(HelperId::Catch, &[tagv, buf, refv]);
+            let hit = self.builder.create_block();
+            let next = self.builder.create_block();
+            self.builder.ins().brif(matched, hit, &[], next, &[]);
+            self.builder.switch_to_block(hit);
+            let values = self.unspill(slot, &tys);
+            // The label is relative to the block enclosing the try_table,
+            // which is the innermost frame now.
+            let (dest, _) = self.frame_at(c.label);
+            self.builder.ins().jump(dest, &block_args(&values));
+            self.builder.switch_to_block(next);
+        }
+        self.builder.ins().jump(outer_target, &[]);
+
+        self.builder.switch_to_block(body);
+        self.visit_block(ty, false)?;
+        if let Some(f) = self.frames.last_mut() {
+            f.kind = FrameKind::Try { pad };
+        }
+        Ok(())
+    }
+
+    pub(super) fn visit_throw(&mut self, tag: TagIdx) -> Result<(), CompileError> {
+        let n = self.tag_types(tag)?.len();
+        let args = self.pop_n(n);
+        let (_, buf) = self.spill(&args, n);
+        let t = self.iconst64(u64::from(tag.0));
+        self.call_helper(HelperId::Throw, &[t, buf]);
+        self.leave_to_handler();
+        Ok(())
+    }
+
+    pub(super) fn visit_throw_ref(&mut self) {
+        let r = self.pop();
+        self.call_helper(HelperId::ThrowRef, &[r]);
+        self.leave_to_handler();
+    }
+
+    /// Continue at the innermost handler; what follows is unreachable.
+    fn leave_to_handler(&mut self) {
+        let target = self.unwind_target();
+        self.builder.ins().jump(target, &[]);
+        self.reachable = false;
+        let dead = self.builder.create_block();
+        self.builder.switch_to_block(dead);
+    }
+}

@@ -1,0 +1,96 @@
+//! `strata compile`: compile a module ahead of time into an artifact, and
+//! the loading of artifacts for `strata run` (both with the `aot` feature).
+//!
+//! Functions compile in parallel across the cores; on a terminal, a progress
+//! line counts them.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use strata_api::{Engine, Module};
+
+use crate::cli::CompileArgs;
+
+/// The first bytes of every artifact.
+const ARTIFACT_MAGIC: &[u8] = b"STRATAOT";
+
+/// Whether `bytes` is an AOT artifact rather than a module.
+pub fn is_artifact(bytes: &[u8]) -> bool {
+    bytes.starts_with(ARTIFACT_MAGIC)
+}
+
+/// Load an artifact the user named on the command line.
+///
+/// # Errors
+/// If the artifact is refused (the message names the check).
+#[cfg(feature = "aot")]
+#[allow(unsafe_code)]
+pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    // SAFETY: running the artifact is what the user asked for by naming it;
+    // it is checked (header, version, checksum, target) before it runs.
+    unsafe { Module::deserialize(engine, bytes) }.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Load an artifact the user named on the command line.
+///
+/// # Errors
+/// Always: this binary has no AOT tier.
+#[cfg(not(feature = "aot"))]
+pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    let _ = (engine, bytes);
+    anyhow::bail!("this is an AOT artifact; running it needs the `aot` feature")
+}
+
+/// Run `strata compile`.
+///
+/// # Errors
+/// On any failure to read, load or compile the module or write the artifact.
+#[cfg(feature = "aot")]
+pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
+    use anyhow::{anyhow, Context};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let path = args.file.display();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{path}`"))?;
+    // Load and validate (compiling on the interpreter is a cheap pass).
+    let engine = Engine::new(&strata_api::Config::new()).map_err(|e| anyhow!("{e}"))?;
+    let module = Module::new(&engine, &bytes)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("cannot load `{path}`"))?;
+    let tty = std::io::stderr().is_terminal();
+    let shown = AtomicUsize::new(0);
+    let progress = |done: usize, total: usize| {
+        // Redraw at most once per percent.
+        let pct = done * 100 / total.max(1);
+        if tty && shown.fetch_max(pct + 1, Ordering::Relaxed) < pct + 1 {
+            let bar = "#".repeat(pct / 4) + &" ".repeat(25 - pct / 4);
+            eprint!("\rcompiling [{bar}] {done}/{total} functions");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let artifact = strata_api::Aot::default()
+        .compile_artifact(module.ir(), args.target.as_deref(), &progress)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("cannot compile `{path}`"))?;
+    if tty {
+        eprintln!();
+    }
+    std::fs::write(&args.output, &artifact)
+        .with_context(|| format!("cannot write `{}`", args.output.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `strata compile`.
+///
+/// # Errors
+/// Always: this binary has no AOT tier.
+#[cfg(not(feature = "aot"))]
+pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
+    let _ = (
+        args,
+        std::io::stderr().is_terminal(),
+        std::io::stdout().flush(),
+    );
+    anyhow::bail!("`strata compile` needs the AOT tier (build with the `aot` feature)")
+}
