@@ -3,11 +3,15 @@
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
 //!   workspace's tests, then the core scope of the official spec suite in
 //!   every built tier, failing fast;
-//! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite step.
+//! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite step;
+//! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/`;
+//! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files.
 //!
 //! Each step prints the command it runs and its elapsed time.
 #![forbid(unsafe_code)]
 
+mod bench;
+mod build_kernels;
 mod steps;
 mod suite;
 
@@ -20,7 +24,19 @@ use crate::steps::Steps;
 use crate::suite::Suite;
 
 /// Tiers built into `strata` today; `cargo xtask test` runs the suite in each.
-const BUILT_TIERS: &[&str] = &["interp"];
+const BUILT_TIERS: &[&str] = if cfg!(target_arch = "x86_64") {
+    &["interp", "jit", "aot"]
+} else {
+    &["interp", "aot"]
+};
+
+/// Cargo features of `strata-cli` that a tier needs (tiers off by default).
+fn tier_features(tier: &str) -> &'static [&'static str] {
+    match tier {
+        "aot" => &["--features", "aot"],
+        _ => &[],
+    }
+}
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -29,6 +45,13 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          then the core spec scope in every built tier
   spec   only the core spec scope
+  bench [--quick] [--only KERNEL]
+         every Strata tier against wasmi and wasmtime, wasm32 and wasm64;
+         writes BENCHMARKS.md and bench/report/ (--quick: under a minute,
+         writes bench/report/*-quick.* instead)
+  build-kernels
+         rebuild kernels/wasm32/*.wasm and kernels/wasm64/*.wasm from
+         kernels/*.c (needs clang-16 and lld-16)
   help   this message
 
 options:
@@ -80,7 +103,13 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options> {
 }
 
 fn real_main() -> Result<()> {
-    let options = parse_options(std::env::args().skip(1))?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("bench") => return bench::run(&args[1..]),
+        Some("build-kernels") => return build_kernels::run(),
+        _ => {}
+    }
+    let options = parse_options(args.into_iter())?;
     match options.command.as_str() {
         "test" => {
             if !options.tiers.is_empty() {
@@ -134,21 +163,10 @@ fn spec(steps: &mut Steps, suite: &Suite, tiers: &[&str]) -> Result<()> {
             Suite::Dir(dir) => {
                 let scope = dir.join("scopes").join("core.txt");
                 let scope = scope.to_string_lossy();
-                steps.cargo_with_summary(
-                    &name,
-                    &[
-                        "run",
-                        "--release",
-                        "-p",
-                        "strata-cli",
-                        "--",
-                        "wast",
-                        "--tier",
-                        tier,
-                        "--scope",
-                        &scope,
-                    ],
-                )?;
+                let mut args = vec!["run", "--release", "-p", "strata-cli"];
+                args.extend_from_slice(tier_features(tier));
+                args.extend_from_slice(&["--", "wast", "--tier", tier, "--scope", &scope]);
+                steps.cargo_with_summary(&name, &args)?;
             }
             Suite::Fallback => {
                 suite::warn_fallback();

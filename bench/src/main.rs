@@ -1,0 +1,354 @@
+//! `strata-bench`: runs every benchmark kernel on Strata's built tiers and on
+//! the peers (wasmi, wasmtime winch, wasmtime cranelift), in wasm32 and wasm64,
+//! plus a compile-throughput benchmark, and writes `BENCHMARKS.md`, a chart
+//! and the raw results as JSON. `cargo xtask bench [--quick]` runs it.
+//!
+//! Before any time counts, each kernel's checksum on each engine is checked
+//! against the native build of the same C source; every timed call checks it
+//! again. A cell whose engine cannot load a module is "n/a" with the reason.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod chart;
+mod engines;
+mod generate;
+mod kernels;
+mod machine;
+mod measure;
+mod native;
+mod report;
+mod results;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::kernels::{Width, KERNELS};
+use crate::measure::{measure_interleaved, Plan};
+use crate::results::{CompileCell, NativeRow, Outcome, Results, RunCell};
+
+const USAGE: &str = "\
+usage: strata-bench [--quick] [--out-dir DIR] [--only KERNEL]
+
+  --quick         small inputs and few samples (under a minute)
+  --out-dir DIR   where BENCHMARKS.md goes (default: the repository root);
+                  the chart and results.json go to DIR/bench/report/
+  --only KERNEL   run only this kernel (repeatable); skips nothing else";
+
+/// Command-line options.
+struct Options {
+    quick: bool,
+    out_dir: PathBuf,
+    only: Vec<String>,
+}
+
+fn parse_options() -> Result<Options> {
+    let mut options = Options {
+        quick: false,
+        out_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+        only: Vec::new(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--out-dir" => {
+                options.out_dir = args.next().context("`--out-dir` needs a value")?.into()
+            }
+            "--only" => options
+                .only
+                .push(args.next().context("`--only` needs a value")?),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            // `cargo bench` passes `--bench`; accept and ignore it.
+            "--bench" => {}
+            _ => bail!("unknown option `{arg}`\n\n{USAGE}"),
+        }
+    }
+    options.out_dir = std::fs::canonicalize(&options.out_dir).unwrap_or(options.out_dir);
+    for name in &options.only {
+        if !KERNELS.iter().any(|k| k.name == name) {
+            bail!("no kernel `{name}`; kernels: {}", kernel_names());
+        }
+    }
+    Ok(options)
+}
+
+fn kernel_names() -> String {
+    KERNELS
+        .iter()
+        .map(|k| k.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Sampling plans for kernel runs and for compilation.
+fn plans(quick: bool) -> (Plan, Plan) {
+    if quick {
+        let run = Plan {
+            warmup_runs: 1,
+            warmup_time: Duration::ZERO,
+            samples: 7,
+            budget: Duration::from_secs(1),
+            min_samples: 3,
+        };
+        let compile = Plan {
+            samples: 3,
+            min_samples: 3,
+            budget: Duration::ZERO,
+            ..run
+        };
+        (run, compile)
+    } else {
+        let run = Plan {
+            warmup_runs: 3,
+            warmup_time: Duration::from_secs(1),
+            samples: 41,
+            budget: Duration::from_secs(15),
+            min_samples: 15,
+        };
+        let compile = Plan {
+            warmup_runs: 1,
+            warmup_time: Duration::ZERO,
+            samples: 11,
+            budget: Duration::from_secs(15),
+            min_samples: 5,
+        };
+        (run, compile)
+    }
+}
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("strata-bench: some checksums disagreed; see the report");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("strata-bench: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs everything and writes the report; `Ok(false)` if a checksum disagreed.
+fn real_main() -> Result<bool> {
+    let options = parse_options()?;
+    let started = Instant::now();
+    let machine_before = machine::Machine::probe();
+    let (run_plan, compile_plan) = plans(options.quick);
+    let specs = engines::all();
+    let mut built = Vec::new();
+    for spec in &specs {
+        let runner = spec.build();
+        if let Err(err) = &runner {
+            eprintln!("{}: cannot build the engine: {err:#}", spec.name);
+        }
+        built.push((spec, runner));
+    }
+
+    let mut results = Results::new(
+        options.quick,
+        machine_before,
+        &specs,
+        run_plan,
+        compile_plan,
+    );
+    for kernel in KERNELS {
+        if !options.only.is_empty() && !options.only.iter().any(|k| k == kernel.name) {
+            continue;
+        }
+        let n = kernel.n(options.quick);
+        let expected = (kernel.native)(n);
+        println!("{:<8} n={n:<7} checksum {expected:#018x}", kernel.name);
+        // Load and check every cell first; only cells that pass are timed.
+        let mut cells: Vec<(Width, &'static str, Outcome)> = Vec::new();
+        let mut instances: Vec<Box<dyn engines::Instance>> = Vec::new();
+        let mut timed_cells: Vec<usize> = Vec::new();
+        for width in Width::ALL {
+            for (spec, runner) in built.iter().filter(|(s, _)| s.runs_kernels) {
+                let prepared = match runner {
+                    Err(err) => Err(Outcome::NotAvailable(format!("engine not built: {err:#}"))),
+                    Ok(runner) => prepare(runner.as_ref(), kernel.wasm(width), n, expected),
+                };
+                match prepared {
+                    Ok(instance) => {
+                        timed_cells.push(cells.len());
+                        instances.push(instance);
+                        cells.push((width, spec.name, Outcome::NotAvailable(String::new())));
+                    }
+                    Err(outcome) => cells.push((width, spec.name, outcome)),
+                }
+            }
+        }
+        let native = kernel.native;
+        let mut timed: Vec<measure::Timed<'_>> = vec![Box::new(move || check(expected, native(n)))];
+        for instance in &mut instances {
+            timed.push(Box::new(move || check(expected, instance.run(n)?)));
+        }
+        let mut stats = measure_interleaved(&run_plan, &mut timed).into_iter();
+        drop(timed);
+        let native_stats = stats.next().context("no native measurement")??;
+        println!(
+            "{:<8} {:<7} {:<20} {:>9.3} ms",
+            kernel.name,
+            "",
+            "native",
+            native_stats.median * 1e3
+        );
+        results.native.push(NativeRow {
+            kernel: kernel.name,
+            what: kernel.what,
+            n,
+            checksum: expected,
+            stats: native_stats,
+        });
+        for (index, stat) in timed_cells.into_iter().zip(stats) {
+            if let Some(cell) = cells.get_mut(index) {
+                cell.2 = match stat {
+                    Ok(stats) => Outcome::Measured(stats),
+                    Err(err) => Outcome::Failed(one_line(&err)),
+                };
+            }
+        }
+        for (width, engine, outcome) in cells {
+            println!(
+                "{:<8} {:<7} {:<20} {}",
+                kernel.name,
+                width.name(),
+                engine,
+                outcome.short()
+            );
+            results.runs.push(RunCell {
+                kernel: kernel.name,
+                width,
+                engine,
+                outcome,
+            });
+        }
+    }
+
+    for width in Width::ALL {
+        let wat = generate::wat(generate::FUNCTIONS, width);
+        let wasm = wat::parse_str(&wat).context("assembling the generated module")?;
+        results.compile_module_bytes.push((width, wasm.len()));
+        // Check each engine can run the module, then time them round-robin.
+        let mut cells: Vec<CompileCell> = Vec::new();
+        let mut runnable: Vec<(usize, &dyn engines::Runner)> = Vec::new();
+        for (spec, runner) in &built {
+            let checked = match runner {
+                Err(err) => Err(format!("engine not built: {err:#}")),
+                Ok(runner) => runner
+                    .load(&wasm)
+                    .and_then(|mut instance| instance.run(COMPILE_CHECK_ARG))
+                    .map(|result| (result, runner.as_ref()))
+                    .map_err(|err| one_line(&err)),
+            };
+            match checked {
+                Ok((result, runner)) => {
+                    runnable.push((cells.len(), runner));
+                    cells.push(CompileCell {
+                        width,
+                        engine: spec.name,
+                        outcome: Outcome::NotAvailable(String::new()),
+                        result: Some(result),
+                    });
+                }
+                Err(why) => cells.push(CompileCell {
+                    width,
+                    engine: spec.name,
+                    outcome: Outcome::NotAvailable(why),
+                    result: None,
+                }),
+            }
+        }
+        let wasm = &wasm;
+        let mut timed: Vec<measure::Timed<'_>> = runnable
+            .iter()
+            .map(|&(_, runner)| -> measure::Timed<'_> {
+                Box::new(move || runner.load(wasm).map(drop))
+            })
+            .collect();
+        let stats = measure_interleaved(&compile_plan, &mut timed);
+        drop(timed);
+        for ((index, _), stat) in runnable.iter().zip(stats) {
+            if let Some(cell) = cells.get_mut(*index) {
+                cell.outcome = match stat {
+                    Ok(stats) => Outcome::Measured(stats),
+                    Err(err) => Outcome::Failed(one_line(&err)),
+                };
+            }
+        }
+        for cell in cells {
+            println!(
+                "compile  {:<7} {:<20} {}",
+                width.name(),
+                cell.engine,
+                cell.outcome.short()
+            );
+            results.compile.push(cell);
+        }
+    }
+    results.check_compile_agreement();
+
+    results.machine_after = Some(machine::Machine::probe());
+    results.elapsed_seconds = started.elapsed().as_secs_f64();
+    let all_agree = results.all_agree();
+    report::write(&results, &options.out_dir)?;
+    Ok(all_agree)
+}
+
+/// The argument of the generated module's `run` after compiling it.
+const COMPILE_CHECK_ARG: u32 = 1000;
+
+/// The checksum test every timed call passes.
+fn check(expected: u64, got: u64) -> Result<()> {
+    if got == expected {
+        Ok(())
+    } else {
+        bail!("checksum {got:#018x}, expected {expected:#018x}")
+    }
+}
+
+/// Loads one kernel on one engine and checks its checksum once; the error
+/// is the cell's outcome.
+fn prepare(
+    runner: &dyn engines::Runner,
+    wasm: &[u8],
+    n: u32,
+    expected: u64,
+) -> Result<Box<dyn engines::Instance>, Outcome> {
+    let mut instance = runner
+        .load(wasm)
+        .map_err(|err| Outcome::NotAvailable(one_line(&err)))?;
+    match instance.run(n) {
+        Err(err) => Err(Outcome::Failed(one_line(&err))),
+        Ok(got) if got != expected => Err(Outcome::Mismatch { expected, got }),
+        Ok(_) => Ok(instance),
+    }
+}
+
+/// An error as one line (wasmtime's debug output spans several).
+fn one_line(err: &anyhow::Error) -> String {
+    let text = format!("{err:#}");
+    let mut line = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if line.len() > 160 {
+        let mut cut = 160;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.truncate(cut);
+        line.push('…');
+    }
+    line
+}
