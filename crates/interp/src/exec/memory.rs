@@ -8,6 +8,51 @@
 use strata_ir::{Address, LoadKind, MemIdx, StoreKind, TrapCode};
 use strata_runtime::{InstanceAddr, LinearMemory, MemAddr, Store};
 
+/// Load `kind` from `$m` (anything with a `load::<A, N>` method) and extend
+/// it to its raw slot form.
+macro_rules! load_extend {
+    ($m:expr, $kind:expr, $addr:expr, $offset:expr) => {{
+        let (m, addr, offset) = ($m, $addr, $offset);
+        Ok(match $kind {
+            LoadKind::I32 | LoadKind::F32 | LoadKind::I64U32 => {
+                u64::from(u32::from_le_bytes(m.load::<A, 4>(addr, offset)?))
+            }
+            LoadKind::I64 | LoadKind::F64 => u64::from_le_bytes(m.load::<A, 8>(addr, offset)?),
+            LoadKind::I32S8 => {
+                u64::from(i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i32 as u32)
+            }
+            LoadKind::I32U8 | LoadKind::I64U8 => u64::from(m.load::<A, 1>(addr, offset)?[0]),
+            LoadKind::I32S16 => {
+                u64::from(i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i32 as u32)
+            }
+            LoadKind::I32U16 | LoadKind::I64U16 => {
+                u64::from(u16::from_le_bytes(m.load::<A, 2>(addr, offset)?))
+            }
+            LoadKind::I64S8 => i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i64 as u64,
+            LoadKind::I64S16 => i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i64 as u64,
+            LoadKind::I64S32 => i32::from_le_bytes(m.load::<A, 4>(addr, offset)?) as i64 as u64,
+        })
+    }};
+}
+
+/// Store the low bytes of `$value` to `$m` (anything with a
+/// `store::<A, N>` method) as `kind` says.
+macro_rules! store_truncate {
+    ($m:expr, $kind:expr, $addr:expr, $offset:expr, $value:expr) => {{
+        let (m, addr, offset, value) = ($m, $addr, $offset, $value);
+        match $kind {
+            StoreKind::I32 | StoreKind::F32 | StoreKind::I64As32 => {
+                m.store::<A, 4>(addr, offset, (value as u32).to_le_bytes())
+            }
+            StoreKind::I64 | StoreKind::F64 => m.store::<A, 8>(addr, offset, value.to_le_bytes()),
+            StoreKind::I32As8 | StoreKind::I64As8 => m.store::<A, 1>(addr, offset, [value as u8]),
+            StoreKind::I32As16 | StoreKind::I64As16 => {
+                m.store::<A, 2>(addr, offset, (value as u16).to_le_bytes())
+            }
+        }
+    }};
+}
+
 /// The store address of memory `mem` of `instance`; `mem0` is the cached
 /// address of its memory 0.
 #[inline(always)]
@@ -50,25 +95,7 @@ pub(super) fn load<A: Address>(
     addr: A,
     offset: u64,
 ) -> Result<u64, TrapCode> {
-    Ok(match kind {
-        LoadKind::I32 | LoadKind::F32 | LoadKind::I64U32 => {
-            u64::from(u32::from_le_bytes(m.load::<A, 4>(addr, offset)?))
-        }
-        LoadKind::I64 | LoadKind::F64 => u64::from_le_bytes(m.load::<A, 8>(addr, offset)?),
-        LoadKind::I32S8 => {
-            u64::from(i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i32 as u32)
-        }
-        LoadKind::I32U8 | LoadKind::I64U8 => u64::from(m.load::<A, 1>(addr, offset)?[0]),
-        LoadKind::I32S16 => {
-            u64::from(i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i32 as u32)
-        }
-        LoadKind::I32U16 | LoadKind::I64U16 => {
-            u64::from(u16::from_le_bytes(m.load::<A, 2>(addr, offset)?))
-        }
-        LoadKind::I64S8 => i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i64 as u64,
-        LoadKind::I64S16 => i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i64 as u64,
-        LoadKind::I64S32 => i32::from_le_bytes(m.load::<A, 4>(addr, offset)?) as i64 as u64,
-    })
+    load_extend!(m, kind, addr, offset)
 }
 
 /// Store the low bytes of a raw value as `kind` says.
@@ -80,16 +107,7 @@ pub(super) fn store_value<A: Address>(
     offset: u64,
     value: u64,
 ) -> Result<(), TrapCode> {
-    match kind {
-        StoreKind::I32 | StoreKind::F32 | StoreKind::I64As32 => {
-            m.store::<A, 4>(addr, offset, (value as u32).to_le_bytes())
-        }
-        StoreKind::I64 | StoreKind::F64 => m.store::<A, 8>(addr, offset, value.to_le_bytes()),
-        StoreKind::I32As8 | StoreKind::I64As8 => m.store::<A, 1>(addr, offset, [value as u8]),
-        StoreKind::I32As16 | StoreKind::I64As16 => {
-            m.store::<A, 2>(addr, offset, (value as u16).to_le_bytes())
-        }
-    }
+    store_truncate!(m, kind, addr, offset, value)
 }
 
 /// A cached view of one memory for the instruction loop: base pointer and
@@ -159,25 +177,7 @@ pub(super) fn load_view<A: Address>(
     addr: A,
     offset: u64,
 ) -> Result<u64, TrapCode> {
-    Ok(match kind {
-        LoadKind::I32 | LoadKind::F32 | LoadKind::I64U32 => {
-            u64::from(u32::from_le_bytes(m.load::<A, 4>(addr, offset)?))
-        }
-        LoadKind::I64 | LoadKind::F64 => u64::from_le_bytes(m.load::<A, 8>(addr, offset)?),
-        LoadKind::I32S8 => {
-            u64::from(i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i32 as u32)
-        }
-        LoadKind::I32U8 | LoadKind::I64U8 => u64::from(m.load::<A, 1>(addr, offset)?[0]),
-        LoadKind::I32S16 => {
-            u64::from(i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i32 as u32)
-        }
-        LoadKind::I32U16 | LoadKind::I64U16 => {
-            u64::from(u16::from_le_bytes(m.load::<A, 2>(addr, offset)?))
-        }
-        LoadKind::I64S8 => i8::from_le_bytes(m.load::<A, 1>(addr, offset)?) as i64 as u64,
-        LoadKind::I64S16 => i16::from_le_bytes(m.load::<A, 2>(addr, offset)?) as i64 as u64,
-        LoadKind::I64S32 => i32::from_le_bytes(m.load::<A, 4>(addr, offset)?) as i64 as u64,
-    })
+    load_extend!(m, kind, addr, offset)
 }
 
 /// Store through a cached view (same truncation rules as [`store_value`]).
@@ -189,14 +189,5 @@ pub(super) fn store_view<A: Address>(
     offset: u64,
     value: u64,
 ) -> Result<(), TrapCode> {
-    match kind {
-        StoreKind::I32 | StoreKind::F32 | StoreKind::I64As32 => {
-            m.store::<A, 4>(addr, offset, (value as u32).to_le_bytes())
-        }
-        StoreKind::I64 | StoreKind::F64 => m.store::<A, 8>(addr, offset, value.to_le_bytes()),
-        StoreKind::I32As8 | StoreKind::I64As8 => m.store::<A, 1>(addr, offset, [value as u8]),
-        StoreKind::I32As16 | StoreKind::I64As16 => {
-            m.store::<A, 2>(addr, offset, (value as u16).to_le_bytes())
-        }
-    }
+    store_truncate!(m, kind, addr, offset, value)
 }
