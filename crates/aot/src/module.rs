@@ -9,7 +9,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use strata_ir::{FuncIdx, Module, Trap, TrapFrame, Val};
-use strata_runtime::{value, CompiledModule, FuncAddr, FuncKind, Store};
+use strata_runtime::{value, CompiledModule, FuncAddr, Store};
 
 use crate::artifact::code::CodeMemory;
 use crate::libcalls::{self, HELPERS, PENDING};
@@ -75,14 +75,11 @@ impl CompiledModule for AotModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        let entity = store
-            .funcs
-            .get(func.index())
-            .ok_or_else(|| Trap::host("no such function"))?;
-        let sig = entity.sig;
-        let FuncKind::Wasm { instance, index } = entity.kind else {
-            return Err(Trap::host("the aot tier was asked to run a host function"));
-        };
+        let strata_runtime::WasmFunc {
+            sig,
+            instance,
+            index,
+        } = store.wasm_func(func, "aot")?;
         let defined = index
             .0
             .checked_sub(self.module.num_imported_funcs)

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use strata_ir::{Module, Trap, TrapCode, Val};
-use strata_runtime::{value, CompiledModule, FuncAddr, FuncKind, Store};
+use strata_runtime::{value, CompiledModule, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
 use crate::vmctx::{VmCtx, TRAP_CODES};
@@ -71,14 +71,11 @@ impl CompiledModule for JitModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        let entity = store
-            .funcs
-            .get(func.index())
-            .ok_or_else(|| Trap::host("no such function"))?;
-        let sig = entity.sig;
-        let FuncKind::Wasm { instance, index } = entity.kind else {
-            return Err(Trap::host("the JIT was asked to run a host function"));
-        };
+        let strata_runtime::WasmFunc {
+            sig,
+            instance,
+            index,
+        } = store.wasm_func(func, "JIT")?;
         let defined = index
             .0
             .checked_sub(self.module.num_imported_funcs)

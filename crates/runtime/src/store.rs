@@ -108,6 +108,17 @@ impl core::fmt::Debug for FuncKind {
     }
 }
 
+/// A wasm function as a tier sees it at call entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WasmFunc {
+    /// Its canonical signature.
+    pub sig: SigId,
+    /// Its instance.
+    pub instance: InstanceAddr,
+    /// Its index in the instance's module.
+    pub index: FuncIdx,
+}
+
 /// A function instance.
 #[derive(Debug, Clone)]
 pub struct FuncEntity {
@@ -296,6 +307,26 @@ impl Store {
     pub fn push_extern(&mut self, value: Box<dyn Any + Send>) -> ExternAddr {
         self.externs.push(value);
         ExternAddr(self.externs.len() as u32 - 1)
+    }
+
+    /// The wasm function at `func`, for a tier's `CompiledModule::invoke`:
+    /// its signature, instance and index, or a host trap naming `tier` if
+    /// the address is unknown or a host function.
+    pub fn wasm_func(&self, func: FuncAddr, tier: &str) -> Result<WasmFunc, Trap> {
+        let entity = self
+            .funcs
+            .get(func.index())
+            .ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?;
+        match entity.kind {
+            FuncKind::Wasm { instance, index } => Ok(WasmFunc {
+                sig: entity.sig,
+                instance,
+                index,
+            }),
+            FuncKind::Host(_) => Err(Trap::host(format!(
+                "the {tier} tier was asked to run a host function"
+            ))),
+        }
     }
 
     /// A global's current value.

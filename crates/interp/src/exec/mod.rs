@@ -61,16 +61,11 @@ pub(crate) fn invoke(
     args: &[Val],
     results: &mut Vec<Val>,
 ) -> Result<(), Trap> {
-    let entity = store
-        .funcs
-        .get(func.index())
-        .ok_or_else(|| Trap::host("no such function"))?;
-    let sig = entity.sig;
-    let FuncKind::Wasm { instance, index } = entity.kind else {
-        return Err(Trap::host(
-            "the interpreter was asked to run a host function",
-        ));
-    };
+    let strata_runtime::WasmFunc {
+        sig,
+        instance,
+        index,
+    } = store.wasm_func(func, "interpreter")?;
     let mut exec = Executor {
         stack: Vec::new(),
         frames: Vec::new(),
