@@ -38,6 +38,7 @@ fn main() {
         ("wasmi", "BENCH_WASMI_VERSION"),
         ("wasmtime", "BENCH_WASMTIME_VERSION"),
         ("strata-api", "BENCH_STRATA_VERSION"),
+        ("criterion", "BENCH_CRITERION_VERSION"),
     ] {
         let version = locked_version(&lock, krate).unwrap_or_else(|| "unknown".to_string());
         println!("cargo:rustc-env={var}={version}");

@@ -9,8 +9,20 @@ use std::fmt::Write;
 
 use crate::kernels::Width;
 
-/// Number of functions in the generated module.
+/// Number of functions in the generated module of a full run.
 pub const FUNCTIONS: usize = 3_000;
+
+/// Number of functions in the generated module of a `--quick` run.
+pub const QUICK_FUNCTIONS: usize = 500;
+
+/// Number of functions for the chosen mode.
+pub fn functions(quick: bool) -> usize {
+    if quick {
+        QUICK_FUNCTIONS
+    } else {
+        FUNCTIONS
+    }
+}
 
 /// The generated module as text.
 pub fn wat(functions: usize, width: Width) -> String {

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use crate::kernels::{Width, KERNELS};
-use crate::measure::{measure_interleaved, Plan};
+use crate::measure::{Bench, Plan};
 use crate::results::{CompileCell, NativeRow, Outcome, Results, RunCell};
 
 const USAGE: &str = "\
@@ -90,36 +90,40 @@ fn kernel_names() -> String {
 fn plans(quick: bool) -> (Plan, Plan) {
     if quick {
         let run = Plan {
-            warmup_runs: 1,
-            warmup_time: Duration::ZERO,
-            samples: 7,
-            budget: Duration::from_secs(1),
-            min_samples: 3,
+            warmup: Duration::from_millis(100),
+            measurement: Duration::from_millis(300),
+            sample_size: 10,
+            resamples: 2_000,
         };
-        let compile = Plan {
-            samples: 3,
-            min_samples: 3,
-            budget: Duration::ZERO,
-            ..run
-        };
-        (run, compile)
+        (run, run)
     } else {
         let run = Plan {
-            warmup_runs: 3,
-            warmup_time: Duration::from_secs(1),
-            samples: 41,
-            budget: Duration::from_secs(15),
-            min_samples: 15,
+            warmup: Duration::from_secs(1),
+            measurement: Duration::from_secs(4),
+            sample_size: 20,
+            resamples: 50_000,
         };
         let compile = Plan {
-            warmup_runs: 1,
-            warmup_time: Duration::ZERO,
-            samples: 11,
-            budget: Duration::from_secs(15),
-            min_samples: 5,
+            warmup: Duration::from_millis(500),
+            measurement: Duration::from_secs(4),
+            sample_size: 10,
+            resamples: 50_000,
         };
         (run, compile)
     }
+}
+
+/// Where criterion keeps its data: beside the harness's build, one folder
+/// per mode.
+fn criterion_dir(quick: bool) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join(if quick {
+        "criterion-quick"
+    } else {
+        "criterion"
+    })
 }
 
 fn main() -> ExitCode {
@@ -142,6 +146,9 @@ fn real_main() -> Result<bool> {
     let started = Instant::now();
     let machine_before = machine::Machine::probe();
     let (run_plan, compile_plan) = plans(options.quick);
+    let criterion_dir = criterion_dir(options.quick);
+    let mut run_bench = Bench::new(&run_plan, criterion_dir.clone());
+    let mut compile_bench = Bench::new(&compile_plan, criterion_dir);
     let specs = engines::all();
     let mut built = Vec::new();
     for spec in &specs {
@@ -166,41 +173,10 @@ fn real_main() -> Result<bool> {
         let n = kernel.n(options.quick);
         let expected = (kernel.native)(n);
         println!("{:<8} n={n:<7} checksum {expected:#018x}", kernel.name);
-        // Load and check every cell first; only cells that pass are timed.
-        let mut cells: Vec<(Width, &'static str, Outcome)> = Vec::new();
-        let mut instances: Vec<Box<dyn engines::Instance>> = Vec::new();
-        let mut timed_cells: Vec<usize> = Vec::new();
-        for width in Width::ALL {
-            for (spec, runner) in built.iter().filter(|(s, _)| s.runs_kernels) {
-                let prepared = match runner {
-                    Err(err) => Err(Outcome::NotAvailable(format!("engine not built: {err:#}"))),
-                    Ok(runner) => prepare(runner.as_ref(), kernel.wasm(width), n, expected),
-                };
-                match prepared {
-                    Ok(instance) => {
-                        timed_cells.push(cells.len());
-                        instances.push(instance);
-                        cells.push((width, spec.name, Outcome::NotAvailable(String::new())));
-                    }
-                    Err(outcome) => cells.push((width, spec.name, outcome)),
-                }
-            }
-        }
         let native = kernel.native;
-        let mut timed: Vec<measure::Timed<'_>> = vec![Box::new(move || check(expected, native(n)))];
-        for instance in &mut instances {
-            timed.push(Box::new(move || check(expected, instance.run(n)?)));
-        }
-        let mut stats = measure_interleaved(&run_plan, &mut timed).into_iter();
-        drop(timed);
-        let native_stats = stats.next().context("no native measurement")??;
-        println!(
-            "{:<8} {:<7} {:<20} {:>9.3} ms",
-            kernel.name,
-            "",
-            "native",
-            native_stats.median * 1e3
-        );
+        let native_stats = run_bench
+            .measure(kernel.name, "native", &mut || check(expected, native(n)))
+            .context("timing the native build")?;
         results.native.push(NativeRow {
             kernel: kernel.name,
             what: kernel.what,
@@ -208,36 +184,47 @@ fn real_main() -> Result<bool> {
             checksum: expected,
             stats: native_stats,
         });
-        for (index, stat) in timed_cells.into_iter().zip(stats) {
-            if let Some(cell) = cells.get_mut(index) {
-                cell.2 = match stat {
-                    Ok(stats) => Outcome::Measured(stats),
-                    Err(err) => Outcome::Failed(one_line(&err)),
+        for width in Width::ALL {
+            let group = format!("{}-{}", kernel.name, width.name());
+            for (spec, runner) in built.iter().filter(|(s, _)| s.runs_kernels) {
+                // Load and check the cell first; only a cell that passes is timed.
+                let prepared = match runner {
+                    Err(err) => Err(Outcome::NotAvailable(format!("engine not built: {err:#}"))),
+                    Ok(runner) => prepare(runner.as_ref(), kernel.wasm(width), n, expected),
                 };
+                let outcome = match prepared {
+                    Err(outcome) => outcome,
+                    Ok(mut instance) => {
+                        match run_bench
+                            .measure(&group, spec.name, &mut || check(expected, instance.run(n)?))
+                        {
+                            Ok(stats) => Outcome::Measured(stats),
+                            Err(err) => Outcome::Failed(one_line(&err)),
+                        }
+                    }
+                };
+                println!(
+                    "{:<8} {:<7} {:<20} {}",
+                    kernel.name,
+                    width.name(),
+                    spec.name,
+                    outcome.short()
+                );
+                results.runs.push(RunCell {
+                    kernel: kernel.name,
+                    width,
+                    engine: spec.name,
+                    outcome,
+                });
             }
-        }
-        for (width, engine, outcome) in cells {
-            println!(
-                "{:<8} {:<7} {:<20} {}",
-                kernel.name,
-                width.name(),
-                engine,
-                outcome.short()
-            );
-            results.runs.push(RunCell {
-                kernel: kernel.name,
-                width,
-                engine,
-                outcome,
-            });
         }
     }
 
     for width in Width::ALL {
-        let wat = generate::wat(generate::FUNCTIONS, width);
+        let wat = generate::wat(generate::functions(options.quick), width);
         let wasm = wat::parse_str(&wat).context("assembling the generated module")?;
         results.compile_module_bytes.push((width, wasm.len()));
-        // Check each engine can run the module, then time them round-robin.
+        // Check each engine can run the module, then time it.
         let mut cells: Vec<CompileCell> = Vec::new();
         let mut runnable: Vec<(usize, &dyn engines::Runner)> = Vec::new();
         for (spec, runner) in &built {
@@ -267,22 +254,17 @@ fn real_main() -> Result<bool> {
                 }),
             }
         }
-        let wasm = &wasm;
-        let mut timed: Vec<measure::Timed<'_>> = runnable
-            .iter()
-            .map(|&(_, runner)| -> measure::Timed<'_> {
-                Box::new(move || runner.load(wasm).map(drop))
-            })
-            .collect();
-        let stats = measure_interleaved(&compile_plan, &mut timed);
-        drop(timed);
-        for ((index, _), stat) in runnable.iter().zip(stats) {
-            if let Some(cell) = cells.get_mut(*index) {
-                cell.outcome = match stat {
-                    Ok(stats) => Outcome::Measured(stats),
-                    Err(err) => Outcome::Failed(one_line(&err)),
-                };
-            }
+        for (index, runner) in runnable {
+            let Some(cell) = cells.get_mut(index) else {
+                continue;
+            };
+            let group = format!("compile-{}", width.name());
+            cell.outcome = match compile_bench
+                .measure(&group, cell.engine, &mut || runner.load(&wasm).map(drop))
+            {
+                Ok(stats) => Outcome::Measured(stats),
+                Err(err) => Outcome::Failed(one_line(&err)),
+            };
         }
         for cell in cells {
             println!(

@@ -1,203 +1,248 @@
-//! Timing and statistics: warm-up, then many timed samples taken
-//! round-robin across cells, summarized by median, median absolute
-//! deviation, minimum and maximum.
+//! Timing through criterion: every cell is a criterion benchmark (warm-up,
+//! then flat sampling: the same number of calls in each sample), and its
+//! statistics are criterion's own, read back from the `estimates.json` and
+//! `sample.json` it saves for the benchmark.
 
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{anyhow, Context, Result};
+use criterion::{Criterion, SamplingMode};
 
-/// How many runs to make before and while measuring.
+/// How criterion samples one cell.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct Plan {
-    /// Warm-up runs before any sample counts (at least this many ...).
-    pub warmup_runs: usize,
-    /// (... and at least this long in total).
-    pub warmup_time: Duration,
-    /// Timed samples; each sample is one call.
-    pub samples: usize,
-    /// Stop sampling early once this much time was spent (and at least
-    /// `min_samples` were taken), so slow cells cannot stall a run.
-    pub budget: Duration,
-    /// Samples always taken, whatever the budget.
-    pub min_samples: usize,
+    /// Warm-up time before sampling.
+    pub warmup: Duration,
+    /// Target time spent sampling (criterion takes longer when even one
+    /// call per sample exceeds it).
+    pub measurement: Duration,
+    /// Samples per cell (criterion's minimum is 10).
+    pub sample_size: usize,
+    /// Bootstrap resamples for the confidence intervals.
+    pub resamples: usize,
 }
 
-/// Summary of the samples of one cell, in seconds.
+/// Criterion's statistics of one cell, in seconds per call.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Stats {
-    /// Median sample.
+    /// Median time per call (criterion's point estimate).
     pub median: f64,
-    /// Median absolute deviation from the median.
+    /// Lower bound of the median's 95% confidence interval.
+    pub median_low: f64,
+    /// Upper bound of the median's 95% confidence interval.
+    pub median_high: f64,
+    /// Median absolute deviation of the per-sample times (criterion scales it
+    /// by 1.4826, a normal distribution's factor).
     pub mad: f64,
-    /// Fastest sample.
+    /// Mean time per call.
+    pub mean: f64,
+    /// Standard deviation of the per-sample times.
+    pub std_dev: f64,
+    /// Fastest sample, per call.
     pub min: f64,
-    /// Slowest sample.
+    /// Slowest sample, per call.
     pub max: f64,
     /// Number of samples.
     pub samples: usize,
-    /// Warm-up runs made before the first sample.
-    pub warmup_runs: usize,
+    /// Timed calls over all samples.
+    pub calls: u64,
 }
+
+/// The part of criterion's `new/estimates.json` read here.
+#[derive(serde::Deserialize)]
+struct SavedEstimates {
+    mean: SavedEstimate,
+    median: SavedEstimate,
+    median_abs_dev: SavedEstimate,
+    std_dev: SavedEstimate,
+}
+
+#[derive(serde::Deserialize)]
+struct SavedEstimate {
+    point_estimate: f64,
+    confidence_interval: SavedInterval,
+}
+
+#[derive(serde::Deserialize)]
+struct SavedInterval {
+    lower_bound: f64,
+    upper_bound: f64,
+}
+
+/// The part of criterion's `new/sample.json` read here: per sample, the
+/// number of calls and their total time.
+#[derive(serde::Deserialize)]
+struct SavedSample {
+    iters: Vec<f64>,
+    times: Vec<f64>,
+}
+
+/// Nanoseconds (criterion's unit for wall time) to seconds.
+const NS: f64 = 1e-9;
 
 impl Stats {
-    /// Summarizes `samples` (seconds); `None` if there are none.
-    pub fn from_samples(samples: &[f64], warmup_runs: usize) -> Option<Stats> {
-        let mut sorted = samples.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let median = median_of_sorted(&sorted)?;
-        let mut deviations: Vec<f64> = sorted.iter().map(|s| (s - median).abs()).collect();
-        deviations.sort_by(f64::total_cmp);
-        Some(Stats {
-            median,
-            mad: median_of_sorted(&deviations)?,
-            min: *sorted.first()?,
-            max: *sorted.last()?,
-            samples: sorted.len(),
-            warmup_runs,
+    /// Reads the statistics criterion saved for the benchmark in `dir`.
+    fn load(dir: &Path) -> Result<Stats> {
+        let estimates: SavedEstimates = read_json(&dir.join("estimates.json"))?;
+        let sample: SavedSample = read_json(&dir.join("sample.json"))?;
+        let per_call: Vec<f64> = sample
+            .iters
+            .iter()
+            .zip(&sample.times)
+            .map(|(iters, time)| time / iters * NS)
+            .collect();
+        let min = per_call.iter().copied().reduce(f64::min);
+        let max = per_call.iter().copied().reduce(f64::max);
+        let (Some(min), Some(max)) = (min, max) else {
+            return Err(anyhow!("criterion saved no samples in {}", dir.display()));
+        };
+        Ok(Stats {
+            median: estimates.median.point_estimate * NS,
+            median_low: estimates.median.confidence_interval.lower_bound * NS,
+            median_high: estimates.median.confidence_interval.upper_bound * NS,
+            mad: estimates.median_abs_dev.point_estimate * NS,
+            mean: estimates.mean.point_estimate * NS,
+            std_dev: estimates.std_dev.point_estimate * NS,
+            min,
+            max,
+            samples: per_call.len(),
+            calls: sample.iters.iter().sum::<f64>() as u64,
         })
     }
 }
 
-fn median_of_sorted(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    Some(if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    })
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading criterion's {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing criterion's {}", path.display()))
 }
 
-/// A closure timed by [`measure_interleaved`]; it checks its own result.
-pub type Timed<'a> = Box<dyn FnMut() -> Result<()> + 'a>;
+/// A closure timed by [`Bench::measure`]; it checks its own result.
+pub type Timed<'a> = dyn FnMut() -> Result<()> + 'a;
 
-/// Times several closures round-robin: every closure is warmed up, then each
-/// round takes one sample of each, so a change in machine load during the
-/// run falls on all of them alike and their ratios stay fair. `budget` and
-/// `min_samples` count rounds. A closure that fails is dropped from later
-/// rounds and reports its error.
-pub fn measure_interleaved(plan: &Plan, timed: &mut [Timed<'_>]) -> Vec<Result<Stats>> {
-    let mut failed: Vec<Option<anyhow::Error>> = timed.iter().map(|_| None).collect();
-    let mut samples: Vec<Vec<f64>> = timed
-        .iter()
-        .map(|_| Vec::with_capacity(plan.samples))
-        .collect();
-    let start = Instant::now();
-    let mut warmup_runs = 0;
-    while warmup_runs < plan.warmup_runs || start.elapsed() < plan.warmup_time {
-        for (f, fail) in timed.iter_mut().zip(&mut failed) {
-            if fail.is_none() {
-                if let Err(err) = f() {
-                    *fail = Some(err);
-                }
-            }
+/// One criterion instance and the directory it saves its data in.
+pub struct Bench {
+    criterion: Criterion,
+    dir: PathBuf,
+    /// What a batch reports once a call has failed: longer than warm-up and
+    /// sampling together, so criterion ends the cell at once.
+    after_failure: Duration,
+}
+
+impl Bench {
+    /// A criterion configured by `plan`, saving under `dir` (which a quick
+    /// and a full run keep apart, so criterion's "change since the last run"
+    /// compares like with like).
+    pub fn new(plan: &Plan, dir: PathBuf) -> Bench {
+        let criterion = Criterion::default()
+            .warm_up_time(plan.warmup)
+            .measurement_time(plan.measurement)
+            .sample_size(plan.sample_size.max(10))
+            .nresamples(plan.resamples.max(1))
+            .without_plots()
+            .output_directory(&dir);
+        Bench {
+            criterion,
+            dir,
+            after_failure: (plan.warmup + plan.measurement) * 2,
         }
-        warmup_runs += 1;
     }
-    let sampling = Instant::now();
-    let mut rounds = 0;
-    while rounds < plan.samples && (rounds < plan.min_samples || sampling.elapsed() < plan.budget) {
-        for ((f, fail), out) in timed.iter_mut().zip(&mut failed).zip(&mut samples) {
-            if fail.is_none() {
-                let t = Instant::now();
-                match f() {
-                    Ok(()) => out.push(t.elapsed().as_secs_f64()),
-                    Err(err) => *fail = Some(err),
-                }
-            }
+
+    /// Times `timed` as criterion benchmark `group/name` and returns its
+    /// statistics. Names must be plain (letters, digits, `-`, `_`), as they
+    /// name criterion's directories. If a call fails, no further call is
+    /// made and the first error is returned.
+    pub fn measure(&mut self, group: &str, name: &str, timed: &mut Timed<'_>) -> Result<Stats> {
+        let failure: RefCell<Option<anyhow::Error>> = RefCell::new(None);
+        let after_failure = self.after_failure;
+        {
+            let mut benchmark = self.criterion.benchmark_group(group);
+            benchmark.sampling_mode(SamplingMode::Flat);
+            benchmark.bench_function(name, |bencher| {
+                bencher.iter_custom(|calls| {
+                    if failure.borrow().is_some() {
+                        return after_failure;
+                    }
+                    let start = Instant::now();
+                    for _ in 0..calls {
+                        if let Err(err) = timed() {
+                            *failure.borrow_mut() = Some(err);
+                            return after_failure;
+                        }
+                    }
+                    start.elapsed()
+                })
+            });
+            benchmark.finish();
         }
-        rounds += 1;
+        if let Some(err) = failure.into_inner() {
+            return Err(err);
+        }
+        Stats::load(&self.dir.join(group).join(name).join("new"))
     }
-    failed
-        .into_iter()
-        .zip(samples)
-        .map(|(fail, samples)| match fail {
-            Some(err) => Err(err),
-            None => Stats::from_samples(&samples, warmup_runs)
-                .ok_or_else(|| anyhow::anyhow!("no samples taken")),
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn stats_of_odd_and_even_counts() {
-        let s = Stats::from_samples(&[3.0, 1.0, 2.0, 10.0, 4.0], 0).expect("samples");
-        assert_eq!((s.median, s.min, s.max, s.samples), (3.0, 1.0, 10.0, 5));
-        // |x - 3| = 0, 2, 1, 7, 1 -> sorted 0 1 1 2 7 -> 1.
-        assert_eq!(s.mad, 1.0);
-        let s = Stats::from_samples(&[1.0, 2.0, 3.0, 4.0], 0).expect("samples");
-        assert_eq!(s.median, 2.5);
-        assert!(Stats::from_samples(&[], 0).is_none());
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("strata-bench-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn tiny_plan() -> Plan {
+        Plan {
+            warmup: Duration::from_millis(10),
+            measurement: Duration::from_millis(50),
+            sample_size: 10,
+            resamples: 100,
+        }
     }
 
     #[test]
-    fn measure_warms_up_then_samples() {
-        let plan = Plan {
-            warmup_runs: 3,
-            warmup_time: Duration::ZERO,
-            samples: 5,
-            budget: Duration::from_secs(60),
-            min_samples: 5,
-        };
-        let mut calls = 0;
-        let mut timed: Vec<Timed<'_>> = vec![Box::new(|| {
-            calls += 1;
-            Ok(())
-        })];
-        let stats = measure_interleaved(&plan, &mut timed)
-            .remove(0)
+    fn criterion_statistics_are_read_back_per_call() {
+        let dir = scratch("stats");
+        let mut bench = Bench::new(&tiny_plan(), dir.clone());
+        let mut calls = 0_u64;
+        let stats = bench
+            .measure("test", "sleep", &mut || {
+                calls += 1;
+                std::thread::sleep(Duration::from_micros(200));
+                Ok(())
+            })
             .expect("measured");
-        drop(timed);
-        assert_eq!((calls, stats.samples, stats.warmup_runs), (8, 5, 3));
+        assert_eq!(stats.samples, 10);
+        assert!(
+            stats.calls >= 10 && stats.calls < calls,
+            "warm-up calls are not counted"
+        );
+        // Every call sleeps at least 200 µs; scheduling only adds time.
+        assert!(stats.min >= 200e-6, "min {}", stats.min);
+        assert!(stats.min <= stats.median && stats.median <= stats.max);
+        assert!(stats.median_low <= stats.median && stats.median <= stats.median_high);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
-    fn interleaved_rounds_sample_every_closure_and_drop_failures() {
-        let plan = Plan {
-            warmup_runs: 2,
-            warmup_time: Duration::ZERO,
-            samples: 4,
-            budget: Duration::from_secs(60),
-            min_samples: 4,
-        };
-        let mut a = 0;
-        let mut b = 0;
-        let mut timed: Vec<Timed<'_>> = vec![
-            Box::new(|| {
-                a += 1;
-                Ok(())
-            }),
-            Box::new(|| {
-                b += 1;
-                if b > 3 {
-                    anyhow::bail!("trapped on call {b}")
+    fn a_failing_call_stops_the_cell_with_its_error() {
+        let dir = scratch("fail");
+        let mut bench = Bench::new(&tiny_plan(), dir.clone());
+        let mut calls = 0;
+        let err = bench
+            .measure("test", "fails", &mut || {
+                calls += 1;
+                if calls > 3 {
+                    anyhow::bail!("wrong checksum on call {calls}")
                 }
+                std::thread::sleep(Duration::from_micros(100));
                 Ok(())
-            }),
-        ];
-        let stats = measure_interleaved(&plan, &mut timed);
-        drop(timed);
-        assert_eq!(stats[0].as_ref().map(|s| s.samples).ok(), Some(4));
-        assert!(stats[1].is_err());
-        assert_eq!((a, b), (6, 4));
-    }
-
-    #[test]
-    fn measure_stops_at_the_first_error() {
-        let plan = Plan {
-            warmup_runs: 1,
-            warmup_time: Duration::ZERO,
-            samples: 5,
-            budget: Duration::from_secs(60),
-            min_samples: 1,
-        };
-        let mut timed: Vec<Timed<'_>> = vec![Box::new(|| anyhow::bail!("wrong checksum"))];
-        assert!(measure_interleaved(&plan, &mut timed).remove(0).is_err());
+            })
+            .expect_err("the fourth call fails");
+        assert_eq!(err.to_string(), "wrong checksum on call 4");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -15,6 +15,7 @@ use crate::chart;
 use crate::engines::Category;
 use crate::generate;
 use crate::kernels::Width;
+use crate::measure::Plan;
 use crate::results::{Outcome, Results};
 
 /// Interpreter target from the issue: at most this fraction of wasmi's time.
@@ -89,6 +90,20 @@ pub fn geomean(values: &[f64]) -> Option<f64> {
 fn fmt_ratio(r: Option<f64>) -> String {
     r.map(|r| format!("{r:.2}x"))
         .unwrap_or_else(|| "–".to_string())
+}
+
+/// How criterion sampled the cells, as the report states it.
+fn describe_plan(plan: &Plan) -> String {
+    format!(
+        "measured by criterion: {} ms of warm-up, then {} samples of an equal number of calls \
+         (about {} ms in all, more when one call takes longer); the figure is criterion's median \
+         per call, ± is criterion's median absolute deviation as a share of the median, then the \
+         fastest–slowest sample. Cells run one after another, so the load figures of the machine \
+         above matter",
+        plan.warmup.as_millis(),
+        plan.sample_size,
+        plan.measurement.as_millis()
+    )
 }
 
 /// A cell of the run-time table: median, MAD and range, or why not.
@@ -199,8 +214,9 @@ fn markdown(results: &Results, chart_link: &str) -> String {
         let _ = writeln!(
             md,
             "**The machine was shared during this run** (1-minute load average up to {busiest:.2} on {} \
-             logical cores, see the end): absolute times and spreads are inflated. Cells are sampled \
-             round-robin, so the ratios below compare engines under the same load.\n",
+             logical cores, see the end): absolute times and spreads are inflated. Criterion times the cells \
+             one after another, with the engines of one kernel and width back to back, so a ratio \
+             compares runs seconds apart; a change of load within those seconds skews it.\n",
             results.machine.cores
         );
     }
@@ -365,15 +381,9 @@ fn markdown(results: &Results, chart_link: &str) -> String {
     let _ = writeln!(md, "\n## Run time per kernel\n");
     let _ = writeln!(
         md,
-        "Median of {} to {} timed calls of `run(n)` per cell, after at least {} warm-up calls of each and {} ms of warm-up \
-         in all. Cells are timed round-robin (one call of each per round), so a change in machine load falls on all alike; \
-         ± is the median absolute deviation as a share of the median, then the fastest–slowest sample. \
-         Each call's checksum is checked against the native build. Native is the same C built by the \
-         host C compiler at -O2.\n",
-        results.run_plan.min_samples,
-        results.run_plan.samples,
-        results.run_plan.warmup_runs,
-        results.run_plan.warmup_time.as_millis()
+        "Time per call of `run(n)`, {}. Each call's checksum is checked against the native build. \
+         Native is the same C built by the host C compiler at -O2.\n",
+        describe_plan(&results.run_plan)
     );
     let _ = write!(md, "| kernel | n | width | native |");
     for e in &engines {
@@ -520,13 +530,10 @@ fn markdown(results: &Results, chart_link: &str) -> String {
         md,
         "A generated module of {} functions (integer loops with loads and stores, f64 arithmetic, \
          `br_table`, calls; {}): time from bytes to a runnable instance (compile + instantiate), \
-         median of {} to {} samples after {} warm-up. Each engine then calls `run(1000)` and the \
-         results are compared across engines{}.\n",
-        generate::FUNCTIONS,
+         {}. Each engine then calls `run(1000)` and the results are compared across engines{}.\n",
+        generate::functions(results.quick),
         sizes.join(", "),
-        results.compile_plan.min_samples,
-        results.compile_plan.samples,
-        results.compile_plan.warmup_runs,
+        describe_plan(&results.compile_plan),
         if results.compile_disagreements.is_empty() {
             " (all agree)"
         } else {
@@ -550,7 +557,7 @@ fn markdown(results: &Results, chart_link: &str) -> String {
                     let per_sec = cell
                         .outcome
                         .median()
-                        .map(|m| format!("{:.0}", generate::FUNCTIONS as f64 / m))
+                        .map(|m| format!("{:.0}", generate::functions(results.quick) as f64 / m))
                         .unwrap_or_else(|| "–".to_string());
                     let _ = write!(md, " {} | {per_sec} |", fmt_cell(&cell.outcome));
                 }
@@ -620,6 +627,11 @@ fn markdown(results: &Results, chart_link: &str) -> String {
     let _ = writeln!(md, "| wasmtime | {} |", env!("BENCH_WASMTIME_VERSION"));
     let _ = writeln!(
         md,
+        "| criterion (the timing) | {} |",
+        env!("BENCH_CRITERION_VERSION")
+    );
+    let _ = writeln!(
+        md,
         "| wall time of this run | {:.0} s |",
         results.elapsed_seconds
     );
@@ -662,16 +674,26 @@ mod tests {
     fn sample_results() -> Results {
         use crate::engines::all;
         use crate::machine::Machine;
-        use crate::measure::{Plan, Stats};
+        use crate::measure::Stats;
         use crate::results::{NativeRow, RunCell};
         let plan = Plan {
-            warmup_runs: 1,
-            warmup_time: std::time::Duration::ZERO,
-            samples: 3,
-            budget: std::time::Duration::ZERO,
-            min_samples: 3,
+            warmup: std::time::Duration::from_millis(1),
+            measurement: std::time::Duration::from_millis(3),
+            sample_size: 10,
+            resamples: 10,
         };
-        let stats = |median: f64| Stats::from_samples(&[median; 3], 1).expect("samples");
+        let stats = |median: f64| Stats {
+            median,
+            median_low: median,
+            median_high: median,
+            mad: 0.0,
+            mean: median,
+            std_dev: 0.0,
+            min: median,
+            max: median,
+            samples: 10,
+            calls: 10,
+        };
         let mut results = Results::new(false, Machine::probe(), &all(), plan, plan);
         results.native.push(NativeRow {
             kernel: "sort",

@@ -37,10 +37,12 @@ impl Outcome {
     pub fn short(&self) -> String {
         match self {
             Outcome::Measured(s) => format!(
-                "{:>9.3} ms  (mad {:.3}, {} samples)",
+                "{:>9.3} ms  [{:.3} {:.3}]  ({} samples, {} calls)",
                 s.median * 1e3,
-                s.mad * 1e3,
-                s.samples
+                s.median_low * 1e3,
+                s.median_high * 1e3,
+                s.samples,
+                s.calls
             ),
             Outcome::NotAvailable(why) => format!("n/a: {why}"),
             Outcome::Failed(why) => format!("FAILED: {why}"),
