@@ -542,27 +542,39 @@ fn markdown(results: &Results, chart_link: &str) -> String {
     );
     let _ = writeln!(
         md,
-        "| engine | wasm32 | wasm32 functions/s | wasm64 | wasm64 functions/s |"
+        "| engine | wasm32 | MiB/s | functions/s | wasm64 | MiB/s | functions/s |"
     );
-    let _ = writeln!(md, "|---|---|---|---|---|");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    let functions = generate::functions(results.quick) as f64;
     for e in &results.engines {
         let _ = write!(md, "| {} |", e.name);
         for width in Width::ALL {
+            let bytes = results
+                .compile_module_bytes
+                .iter()
+                .find(|(w, _)| *w == width)
+                .map_or(0.0, |(_, b)| *b as f64);
             match results
                 .compile
                 .iter()
                 .find(|c| c.engine == e.name && c.width == width)
             {
                 Some(cell) => {
-                    let per_sec = cell
-                        .outcome
-                        .median()
-                        .map(|m| format!("{:.0}", generate::functions(results.quick) as f64 / m))
-                        .unwrap_or_else(|| "–".to_string());
-                    let _ = write!(md, " {} | {per_sec} |", fmt_cell(&cell.outcome));
+                    let (mib_per_sec, per_sec) = match cell.outcome.median() {
+                        Some(m) => (
+                            format!("{:.1}", bytes / (1024.0 * 1024.0) / m),
+                            format!("{:.0}", functions / m),
+                        ),
+                        None => ("–".to_string(), "–".to_string()),
+                    };
+                    let _ = write!(
+                        md,
+                        " {} | {mib_per_sec} | {per_sec} |",
+                        fmt_cell(&cell.outcome)
+                    );
                 }
                 None => {
-                    let _ = write!(md, " – | – |");
+                    let _ = write!(md, " – | – | – |");
                 }
             }
         }
