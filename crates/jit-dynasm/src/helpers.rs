@@ -442,3 +442,18 @@ pub(crate) fn poll(vm: &mut VmCtx, store: &mut Store, _: &mut [u64], _: u64, _: 
     let r = store.interrupt.check();
     status(vm, r)
 }
+
+/// Record defined function `defined` as the next frame of the trap being
+/// unwound (its caller comes next).
+pub(crate) fn trap_frame(
+    vm: &mut VmCtx,
+    _: &mut Store,
+    _: &mut [u64],
+    defined: u64,
+    _: u64,
+) -> u64 {
+    if let Ok(defined) = u32::try_from(defined) {
+        vm.trap_frames.push(defined);
+    }
+    u64::from(crate::STATUS_TRAP)
+}

@@ -32,6 +32,8 @@ pub(crate) enum Helper {
     Catch,
     /// Fuel and interrupt check.
     Poll,
+    /// Record the unwinding function in the trap's backtrace.
+    TrapFrame,
 }
 
 /// A memory access, as the backend needs it.
@@ -75,8 +77,10 @@ pub(crate) trait Masm {
     /// locals, interrupt poll.
     fn emit_prologue(&mut self, f: &FrameLayout, exit: DynamicLabel);
     /// The shared function exit (status in the return register) and the
-    /// out-of-line trap stubs of the function.
-    fn emit_epilogue(&mut self, exit: DynamicLabel);
+    /// out-of-line trap stubs of the function. A trap status passing the
+    /// exit records defined function `defined` in the trap's backtrace (off
+    /// the path of a normal return).
+    fn emit_epilogue(&mut self, exit: DynamicLabel, defined: u32);
     /// `slot[dst] = slot[src]`.
     fn emit_copy(&mut self, dst: u32, src: u32);
     /// Copy `n` slots from `src` to `dst` (ascending; `dst <= src`).

@@ -4,7 +4,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use strata_ir::{Module, Trap, TrapCode, Val};
+use strata_ir::{FuncIdx, Module, Trap, TrapCode, TrapFrame, Val};
 use strata_runtime::{value, CompiledModule, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
@@ -123,6 +123,7 @@ impl CompiledModule for JitModule {
             pending: None,
             globals_vec: Vec::new(),
             mems_vec: Vec::new(),
+            trap_frames: Vec::new(),
         };
         vm.refresh(store);
         vm.store = store;
@@ -140,13 +141,24 @@ impl CompiledModule for JitModule {
                 return Err(Trap::new(TrapCode::UncaughtException));
             }
             Some(_) => {
-                return Err(vm.pending.take().unwrap_or_else(|| {
+                let mut trap = vm.pending.take().unwrap_or_else(|| {
                     let code = TRAP_CODES
                         .get(vm.trap_code as usize)
                         .copied()
                         .unwrap_or(TrapCode::HostError);
                     Trap::new(code)
-                }))
+                });
+                // The frames of this entry follow any the trap already has
+                // (from a callee in another instance).
+                for defined in &vm.trap_frames {
+                    let func = FuncIdx(self.module.num_imported_funcs + defined);
+                    trap.push_frame(TrapFrame {
+                        func,
+                        name: self.module.func_display_name(func),
+                        offset: None,
+                    });
+                }
+                return Err(trap);
             }
             None => return Err(Trap::host("function has no code")),
         }

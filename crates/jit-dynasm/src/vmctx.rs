@@ -74,6 +74,9 @@ pub(crate) struct VmCtx {
     pub globals_vec: Vec<*mut u64>,
     /// Storage behind `mems`.
     pub mems_vec: Vec<MemView>,
+    /// Defined function indices of the frames a trap has unwound, innermost
+    /// first.
+    pub trap_frames: Vec<u32>,
 }
 
 /// Byte offsets of the fields generated code uses.
@@ -228,5 +231,6 @@ pub(crate) mod shims {
         jit_throw_ref => helpers::throw_ref;
         jit_catch => helpers::catch;
         jit_poll => helpers::poll;
+        jit_trap_frame => helpers::trap_frame;
     }
 }

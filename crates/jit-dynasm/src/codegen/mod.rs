@@ -109,7 +109,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         while i < body.ops.len() {
             i += c.visit(i, body.ops[i])?;
         }
-        c.m.emit_epilogue(exit);
+        c.m.emit_epilogue(exit, defined);
         Ok(c.meta)
     }
 

@@ -121,6 +121,7 @@ fn helper_addr(h: Helper) -> i64 {
         Helper::ThrowRef => shims::jit_throw_ref,
         Helper::Catch => shims::jit_catch,
         Helper::Poll => shims::jit_poll,
+        Helper::TrapFrame => shims::jit_trap_frame,
     };
     f as usize as i64
 }
@@ -174,13 +175,26 @@ impl Masm for X64Masm {
         self.emit_poll(exit);
     }
 
-    fn emit_epilogue(&mut self, exit: DynamicLabel) {
+    fn emit_epilogue(&mut self, exit: DynamicLabel, defined: u32) {
+        let record = self.new_label();
+        let ret = self.new_label();
         dynasm!(self.ops
             ; .arch x64
             ; =>exit
+            ; cmp eax, crate::STATUS_TRAP as i32
+            ; je =>record
+            ; =>ret
             ; sub QWORD [r12 + vo::DEPTH], 1
             ; add rsp, 8
             ; ret
+            ; =>record
+        );
+        // The stack is as in the body, so the helper call is aligned.
+        self.emit_call_helper(Helper::TrapFrame, 0, u64::from(defined), 0);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, crate::STATUS_TRAP as i32
+            ; jmp =>ret
         );
         let mut traps: Vec<(u64, DynamicLabel)> = self.traps.drain().collect();
         traps.sort_by_key(|t| t.0);
@@ -189,8 +203,7 @@ impl Masm for X64Masm {
                 ; .arch x64
                 ; =>l
                 ; mov QWORD [r12 + vo::TRAP_CODE], n as i32
-                ; mov eax, crate::STATUS_TRAP as i32
-                ; jmp =>exit
+                ; jmp =>record
             );
         }
     }
