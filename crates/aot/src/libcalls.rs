@@ -72,6 +72,7 @@ helpers! {
     Throw = h_throw;
     ThrowRef = h_throw_ref;
     Catch = h_catch;
+    TrapFrame = h_trap_frame;
 }
 
 /// Read word `w` of a context.
@@ -171,6 +172,29 @@ fn grow_failed(is_64: bool) -> u64 {
     } else {
         u64::from(u32::MAX)
     }
+}
+
+/// Appends defined function `defined` to the invocation's trap frames if a
+/// trap (not an exception) is unwinding.
+unsafe extern "C" fn h_trap_frame(
+    vmctx: *mut u64,
+    defined: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: generated code passes its own live context, whose header has
+    // both words.
+    let (trap, frames) = unsafe { (word(vmctx, W_TRAP), word(vmctx, vmctx::W_TRAP_FRAMES)) };
+    if trap != 0 && trap != vmctx::TRAP_EXCEPTION && frames != 0 {
+        // SAFETY: `crate::module` points the word at a `Vec` local to the
+        // invocation that owns this context, alive until the generated code
+        // returns and not used by it meanwhile.
+        let frames = unsafe { &mut *(frames as *mut Vec<u32>) };
+        frames.push(defined as u32);
+    }
+    0
 }
 
 unsafe extern "C" fn h_poll(vmctx: *mut u64, _: u64, _: u64, _: u64, _: u64, _: u64) -> u64 {

@@ -95,6 +95,8 @@ impl CompiledModule for AotModule {
         ctx[vmctx::W_INTERRUPT] = store.interrupt.flag() as *const _ as u64;
         ctx[vmctx::W_FUNCS] = self.funcs.as_ptr() as u64;
         ctx[vmctx::W_HELPERS] = HELPERS.as_ptr() as u64;
+        let mut trap_frames: Vec<u32> = Vec::new();
+        ctx[vmctx::W_TRAP_FRAMES] = &mut trap_frames as *mut Vec<u32> as u64;
         let mut buf: Vec<u64> = args.iter().map(|a| value::to_raw(*a)).collect();
         buf.resize(args.len().max(result_types.len()).max(1), 0);
 
@@ -127,8 +129,10 @@ impl CompiledModule for AotModule {
                     .with(|p| p.borrow_mut().take())
                     .unwrap_or_else(|| Trap::host("unknown trap")),
             };
-            if let Some(d) = ctx[vmctx::W_TRAP_FUNC].checked_sub(1) {
-                let f = FuncIdx(self.module.num_imported_funcs + d as u32);
+            // This invocation's frames follow any the trap already has
+            // (from a callee in another instance).
+            for d in trap_frames {
+                let f = FuncIdx(self.module.num_imported_funcs + d);
                 trap.push_frame(TrapFrame {
                     func: f,
                     name: self.module.func_display_name(f),

@@ -29,8 +29,9 @@ pub(crate) const W_FUNCS: usize = 6;
 pub(crate) const W_HELPERS: usize = 7;
 /// Word: scratch, the callee address a resolve helper found for the slow path.
 pub(crate) const W_SCRATCH: usize = 8;
-/// Word: defined-function index of the function that trapped, plus one.
-pub(crate) const W_TRAP_FUNC: usize = 9;
+/// Word: `*mut Vec<u32>`, the defined-function indices of the frames a trap
+/// has unwound in this invocation, innermost first.
+pub(crate) const W_TRAP_FRAMES: usize = 9;
 /// Word: the raw `exnref` (address plus one) of the exception in flight.
 pub(crate) const W_EXN: usize = 10;
 /// Number of header words.

@@ -19,6 +19,9 @@
 //! # }
 //! ```
 //!
+//! [`check_trap_backtraces`] is the kit's second check: the frames a trap
+//! names, which the spec suite does not look at.
+//!
 //! Each file runs in a fresh store with the `spectest` module
 //! ([`define_spectest`]); modules are encoded with the `wast` crate and
 //! loaded through `strata-api` like any embedder's. A panic while running a
@@ -27,6 +30,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod backtrace;
 mod directive;
 mod error;
 mod expected;
@@ -36,6 +40,7 @@ mod scope;
 mod spectest;
 mod values;
 
+pub use backtrace::check_trap_backtraces;
 pub use error::Error;
 pub use expected::{ExpectedFailures, ExpectedParseError};
 pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};

@@ -29,7 +29,7 @@ use crate::compile::{CodeImage, RelocKind, Relocation};
 /// The artifact magic.
 pub const MAGIC: &[u8; 8] = b"STRATAOT";
 /// The format version this build writes and reads.
-pub const ARTIFACT_VERSION: u32 = 1;
+pub const ARTIFACT_VERSION: u32 = 2;
 /// This build's Strata version.
 pub const STRATA_VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -149,7 +149,12 @@ impl FuncTranslator<'_> {
         self.reachable = true;
         if let FrameKind::Func = frame.kind {
             self.builder.ins().return_(&vals);
+            // The cold exit of traps and uncaught exceptions: a trap records
+            // this function in its backtrace on the way out.
             self.builder.switch_to_block(self.exit);
+            let defined = self.func.0 - self.module.num_imported_funcs;
+            let defined = self.builder.ins().iconst(types::I64, i64::from(defined));
+            self.call_helper(HelperId::TrapFrame, &[defined]);
             let zeros: Vec<Value> = self
                 .result_types
                 .clone()

@@ -336,14 +336,6 @@ impl<'a> FuncTranslator<'a> {
         self.builder
             .ins()
             .store(trusted(), w, self.vmctx, off(vmctx::W_TRAP));
-        let defined = self.func.0 - self.module.num_imported_funcs;
-        let f = self
-            .builder
-            .ins()
-            .iconst(types::I64, i64::from(defined) + 1);
-        self.builder
-            .ins()
-            .store(trusted(), f, self.vmctx, off(vmctx::W_TRAP_FUNC));
         self.builder.ins().jump(self.exit, &[]);
     }
 
