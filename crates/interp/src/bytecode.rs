@@ -39,7 +39,6 @@ macro_rules! for_each_imm_op {
             I32ShlImm I32Shl i32_shl 32;
             I32ShrSImm I32ShrS i32_shr_s 32;
             I32ShrUImm I32ShrU i32_shr_u 32;
-            I32RotlImm I32Rotl i32_rotl 32;
             I32RotrImm I32Rotr i32_rotr 32;
             I32EqImm I32Eq i32_eq 32;
             I32NeImm I32Ne i32_ne 32;
@@ -60,7 +59,6 @@ macro_rules! for_each_imm_op {
             I64ShlImm I64Shl i64_shl 64;
             I64ShrSImm I64ShrS i64_shr_s 64;
             I64ShrUImm I64ShrU i64_shr_u 64;
-            I64RotlImm I64Rotl i64_rotl 64;
             I64RotrImm I64Rotr i64_rotr 64;
             I64EqImm I64Eq i64_eq 64;
             I64NeImm I64Ne i64_ne 64;
@@ -189,8 +187,9 @@ impl Cmp {
     }
 }
 
-/// Calls `$final!` with both instruction tables:
-/// `imm { imm rows } num rows` (see [`for_each_imm_op!`] and
+/// Calls `$final!` with the instruction tables:
+/// `imm { imm rows } cmp { .. } load { .. } store { .. } num rows` (see
+/// [`for_each_imm_op!`], `for_each_instr_table_stage!` and
 /// `strata_ir::for_each_num_op!`).
 macro_rules! for_each_instr_table {
     ($final:ident) => {
@@ -201,7 +200,48 @@ pub(crate) use for_each_instr_table;
 
 macro_rules! for_each_instr_table_stage {
     ($final:ident $($imm:ident $op:ident $snake:ident $width:tt;)*) => {
-        strata_ir::for_each_num_op!($final, [imm { $($imm $op $snake $width;)* }]);
+        // The `cmp`, `load` and `store` rows are the single-dispatch forms
+        // of `Instr::specialize`. Keep `Instr` at most 256 variants (a
+        // one-byte tag): past that, measured dispatch got slower.
+        strata_ir::for_each_num_op!($final, [
+            imm { $($imm $op $snake $width;)* }
+            // `Cmp` variant, its compare-and-branch.
+            cmp {
+                I32Eq BrI32Eq;
+                I32Ne BrI32Ne;
+                I32LtS BrI32LtS;
+                I32LtU BrI32LtU;
+                I32GtS BrI32GtS;
+                I32GtU BrI32GtU;
+                I32LeS BrI32LeS;
+                I32LeU BrI32LeU;
+                I32GeS BrI32GeS;
+                I32GeU BrI32GeU;
+                I64Eq BrI64Eq;
+                I64Ne BrI64Ne;
+                I64LtS BrI64LtS;
+                I64LtU BrI64LtU;
+                I64GtS BrI64GtS;
+                I64GtU BrI64GtU;
+                I64LeS BrI64LeS;
+                I64LeU BrI64LeU;
+                I64GeS BrI64GeS;
+                I64GeU BrI64GeU;
+            }
+            // Canonical `LoadKind`, its memory-0 memory32 and memory64 loads
+            // (the most frequent kinds; the others stay generic).
+            load {
+                I32 Load32 Load32M64;
+                I64 Load64 Load64M64;
+                I32U8 Load8U Load8UM64;
+            }
+            // Canonical `StoreKind`, its memory-0 memory32 and memory64 stores.
+            store {
+                I32 Store32 Store32M64;
+                I64 Store64 Store64M64;
+                I32As8 Store8 Store8M64;
+            }
+        ]);
     };
 }
 pub(crate) use for_each_instr_table_stage;
@@ -209,6 +249,9 @@ pub(crate) use for_each_instr_table_stage;
 macro_rules! define_instr {
     (
         imm { $($iname:ident $iop:ident $isnake:ident $iwidth:tt;)* }
+        cmp { $($cmp:ident $brc:ident;)* }
+        load { $($lkind:ident $l32:ident $l64:ident;)* }
+        store { $($skind:ident $s32:ident $s64:ident;)* }
         $($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*
     ) => {
         /// One register instruction. Jump targets are instruction indices in
@@ -272,11 +315,35 @@ macro_rules! define_instr {
             Throw { tag: TagIdx, args: Slot },
             /// Rethrow the exception of the exnref in `src`.
             ThrowRef { src: Slot },
-            /// A numeric operator with an immediate right operand:
-            /// `dst = op(a, imm)`.
-            $($iname { dst: Slot, a: Slot, imm: i32 },)*
-            /// A pure numeric operator: `dst = op(a[, b])`.
-            $($name { dst: Slot, a: Slot, b: Slot },)*
+            $(
+                /// A numeric operator with an immediate right operand:
+                /// `dst = op(a, imm)`.
+                $iname { dst: Slot, a: Slot, imm: i32 },
+            )*
+            $(
+                /// A pure numeric operator: `dst = op(a[, b])`.
+                $name { dst: Slot, a: Slot, b: Slot },
+            )*
+            $(
+                /// `BrCmp` specialized to one comparison (see [`Instr::specialize`]).
+                $brc { a: Slot, b: Slot, target: u32 },
+            )*
+            $(
+                /// `LoadM32` of memory 0 specialized to one (canonical) kind.
+                $l32 { dst: Slot, ptr: Slot, offset: u32 },
+            )*
+            $(
+                /// `LoadM64` of memory 0 specialized to one (canonical) kind.
+                $l64 { dst: Slot, ptr: Slot, offset: u64 },
+            )*
+            $(
+                /// `StoreM32` of memory 0 specialized to one (canonical) kind.
+                $s32 { ptr: Slot, value: Slot, offset: u32 },
+            )*
+            $(
+                /// `StoreM64` of memory 0 specialized to one (canonical) kind.
+                $s64 { ptr: Slot, value: Slot, offset: u64 },
+            )*
         }
 
         impl Instr {
@@ -329,10 +396,91 @@ macro_rules! define_instr {
                     _ => None,
                 }
             }
+
+            /// The single-dispatch form of a compare-and-branch or of a
+            /// memory-0 load or store (one variant per comparison or access
+            /// kind, so the executor decodes no second operand); any other
+            /// instruction is returned unchanged.
+            pub fn specialize(self) -> Instr {
+                match self {
+                    Instr::BrCmp { cmp, a, b, target } => match cmp {
+                        $(Cmp::$cmp => Instr::$brc { a, b, target },)*
+                    },
+                    Instr::LoadM32 { kind, dst, ptr, offset, mem } if mem.0 == 0 => {
+                        match canonical_load(kind) {
+                            $(LoadKind::$lkind => Instr::$l32 { dst, ptr, offset },)*
+                            _ => self,
+                        }
+                    }
+                    Instr::LoadM64 { kind, dst, ptr, offset, mem } if mem.0 == 0 => {
+                        match canonical_load(kind) {
+                            $(LoadKind::$lkind => Instr::$l64 { dst, ptr, offset },)*
+                            _ => self,
+                        }
+                    }
+                    Instr::StoreM32 { kind, ptr, value, offset, mem } if mem.0 == 0 => {
+                        match canonical_store(kind) {
+                            $(StoreKind::$skind => Instr::$s32 { ptr, value, offset },)*
+                            _ => self,
+                        }
+                    }
+                    Instr::StoreM64 { kind, ptr, value, offset, mem } if mem.0 == 0 => {
+                        match canonical_store(kind) {
+                            $(StoreKind::$skind => Instr::$s64 { ptr, value, offset },)*
+                            _ => self,
+                        }
+                    }
+                    other => other,
+                }
+            }
+
+            /// The slots a specialized instruction (see
+            /// [`Instr::specialize`]) reads or writes, if it is one.
+            pub fn specialized_slots(&self) -> Option<[Slot; 2]> {
+                match *self {
+                    $(Instr::$brc { a, b, .. } => Some([a, b]),)*
+                    $(Instr::$l32 { dst, ptr, .. } => Some([dst, ptr]),)*
+                    $(Instr::$l64 { dst, ptr, .. } => Some([dst, ptr]),)*
+                    $(Instr::$s32 { ptr, value, .. } => Some([ptr, value]),)*
+                    $(Instr::$s64 { ptr, value, .. } => Some([ptr, value]),)*
+                    _ => None,
+                }
+            }
+
+            /// The jump target of a specialized compare-and-branch.
+            pub fn specialized_target(&self) -> Option<u32> {
+                match *self {
+                    $(Instr::$brc { target, .. } => Some(target),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
 for_each_instr_table!(define_instr);
+
+/// The load kind with the same access width and the same extension to a
+/// raw slot value (an f32 load moves the same bits as an i32 load).
+pub fn canonical_load(kind: LoadKind) -> LoadKind {
+    match kind {
+        LoadKind::F32 | LoadKind::I64U32 => LoadKind::I32,
+        LoadKind::F64 => LoadKind::I64,
+        LoadKind::I64U8 => LoadKind::I32U8,
+        LoadKind::I64U16 => LoadKind::I32U16,
+        other => other,
+    }
+}
+
+/// The store kind writing the same bytes of a raw slot value.
+pub fn canonical_store(kind: StoreKind) -> StoreKind {
+    match kind {
+        StoreKind::F32 | StoreKind::I64As32 => StoreKind::I32,
+        StoreKind::F64 => StoreKind::I64,
+        StoreKind::I64As8 => StoreKind::I32As8,
+        StoreKind::I64As16 => StoreKind::I32As16,
+        other => other,
+    }
+}
 
 /// Whether a 64-bit constant can be the immediate of a `width`-bit operator.
 pub fn fits_imm(value: u64, width: u32) -> Option<i32> {
@@ -369,6 +517,61 @@ pub struct CatchPad {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn specialize_keeps_operands() {
+        let br = Instr::BrCmp {
+            cmp: Cmp::I64LtU,
+            a: 3,
+            b: 4,
+            target: 9,
+        };
+        let s = br.specialize();
+        assert_eq!(
+            s,
+            Instr::BrI64LtU {
+                a: 3,
+                b: 4,
+                target: 9
+            }
+        );
+        assert_eq!(s.specialized_slots(), Some([3, 4]));
+        assert_eq!(s.specialized_target(), Some(9));
+        let load = |kind, mem| Instr::LoadM32 {
+            kind,
+            dst: 1,
+            ptr: 2,
+            offset: 7,
+            mem: MemIdx(mem),
+        };
+        let f32_load = Instr::Load32 {
+            dst: 1,
+            ptr: 2,
+            offset: 7,
+        };
+        assert_eq!(load(LoadKind::F32, 0).specialize(), f32_load);
+        assert_eq!(load(LoadKind::I64U32, 0).specialize(), f32_load);
+        // Other memories and uncommon kinds stay generic.
+        assert_eq!(load(LoadKind::I32, 1).specialize(), load(LoadKind::I32, 1));
+        assert_eq!(
+            load(LoadKind::I32S8, 0).specialize(),
+            load(LoadKind::I32S8, 0)
+        );
+        let store = Instr::StoreM64 {
+            kind: StoreKind::I64As8,
+            ptr: 5,
+            value: 6,
+            offset: 1 << 40,
+            mem: MemIdx(0),
+        };
+        let expected = Instr::Store8M64 {
+            ptr: 5,
+            value: 6,
+            offset: 1 << 40,
+        };
+        assert_eq!(store.specialize(), expected);
+        assert_eq!(expected.specialized_slots(), Some([5, 6]));
+    }
 
     #[test]
     fn instructions_stay_small() {

@@ -25,6 +25,8 @@ pub struct CompiledFunc {
     pub num_locals: u32,
     /// Slots the frame needs.
     pub frame_size: u32,
+    /// Pooled constants, written to slots `num_locals..` on frame entry.
+    pub consts: Box<[u64]>,
     /// Exception handlers, outermost first (search them in reverse).
     pub handlers: Box<[crate::bytecode::Handler]>,
 }

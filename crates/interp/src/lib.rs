@@ -10,6 +10,9 @@
 //! Memory accesses are width-specific instructions (`LoadM32`, `LoadM64`, ...)
 //! chosen at translation time and served by one handler generic over
 //! [`strata_ir::Address`], so memory32 code pays nothing for memory64.
+//! After translation, compare-and-branches and the common memory-0 accesses
+//! are rewritten into one variant per comparison or access kind
+//! ([`bytecode::Instr::specialize`]), so each costs a single dispatch.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 

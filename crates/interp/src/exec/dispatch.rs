@@ -7,14 +7,14 @@
 //! last instruction never falls through. The instruction pointer lives in a
 //! local and is written back on every exit from the loop.
 
-use strata_ir::{Address, TrapCode};
+use strata_ir::{Address, LoadKind, MemIdx, StoreKind, TrapCode};
 use strata_runtime::{value, ExceptionEntity, ExnAddr, FuncAddr, InstanceAddr, MemAddr, Store};
 
 use super::memory::{load, load_view, mem, mem_mut, store_value, store_view, MemView};
 use super::regs::{get, set, Regs};
 use super::table::execute_table_op;
 use super::Action;
-use crate::bytecode::{for_each_instr_table_stage, Instr};
+use crate::bytecode::{for_each_instr_table_stage, Cmp, Instr};
 use crate::code::CompiledFunc;
 use crate::numeric;
 
@@ -42,6 +42,9 @@ macro_rules! imm_operand {
 macro_rules! define_run_frame {
     (
         imm { $($iname:ident $iop:ident $isnake:ident $iwidth:tt;)* }
+        cmp { $($cmp:ident $brc:ident;)* }
+        load { $($lkind:ident $l32:ident $l64:ident;)* }
+        store { $($skind:ident $s32:ident $s64:ident;)* }
         $($name:ident $snake:ident [$($param:ident)*] $result:ident $trap:literal;)*
     ) => {
 /// Execute `func`'s code from `*ip_out` with the frame `slots`; on return
@@ -269,6 +272,45 @@ pub(super) fn run_frame(
                 // `memory.grow` may have resized (or moved) memory 0.
                 view0 = view_of(store);
             },
+            $(Instr::$brc { a, b, target } => {
+                if Cmp::$cmp.eval(get!(regs, a), get!(regs, b)) {
+                    ip = target as usize;
+                }
+            })*
+            $(Instr::$l32 { dst, ptr, offset } => {
+                let addr = u32::from_raw(get!(regs, ptr));
+                let kind = LoadKind::$lkind;
+                let value = match view0 {
+                    Some(view) => load_view(&view, kind, addr, u64::from(offset)),
+                    None => load(mem(store, instance, mem0, MemIdx(0)), kind, addr, u64::from(offset)),
+                };
+                set!(regs, dst, tri!(value));
+            })*
+            $(Instr::$l64 { dst, ptr, offset } => {
+                let addr = get!(regs, ptr);
+                let kind = LoadKind::$lkind;
+                let value = match view0 {
+                    Some(view) => load_view(&view, kind, addr, offset),
+                    None => load(mem(store, instance, mem0, MemIdx(0)), kind, addr, offset),
+                };
+                set!(regs, dst, tri!(value));
+            })*
+            $(Instr::$s32 { ptr, value, offset } => {
+                let addr = u32::from_raw(get!(regs, ptr));
+                let (kind, value) = (StoreKind::$skind, get!(regs, value));
+                tri!(match view0 {
+                    Some(view) => store_view(&view, kind, addr, u64::from(offset), value),
+                    None => store_value(mem_mut(store, instance, mem0, MemIdx(0)), kind, addr, u64::from(offset), value),
+                });
+            })*
+            $(Instr::$s64 { ptr, value, offset } => {
+                let (addr, value) = (get!(regs, ptr), get!(regs, value));
+                let kind = StoreKind::$skind;
+                tri!(match view0 {
+                    Some(view) => store_view(&view, kind, addr, offset, value),
+                    None => store_value(mem_mut(store, instance, mem0, MemIdx(0)), kind, addr, offset, value),
+                });
+            })*
             $(Instr::$iname { dst, a, imm } => {
                 let value = tri!(numeric::$isnake(get!(regs, a), imm_operand!($iwidth, imm)));
                 set!(regs, dst, value);

@@ -191,7 +191,8 @@ impl Executor {
         func: FuncIdx,
         base: usize,
     ) -> Result<(), Trap> {
-        let f = self.compiled(module, func)?;
+        // Borrow only `modules`, so `stack` can be written below.
+        let f = compiled_in(&self.modules, module, func)?;
         let (params, locals, size) = (
             f.num_params as usize,
             f.num_locals as usize,
@@ -206,6 +207,10 @@ impl Executor {
         }
         if locals > params {
             self.stack[base + params..base + locals].fill(0);
+        }
+        if !f.consts.is_empty() {
+            let pool = base + locals..base + locals + f.consts.len();
+            self.stack[pool].copy_from_slice(&f.consts);
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! bytecode, in a single forward pass.
 //!
 //! The translator keeps a compile-time operand stack. An entry is in its
-//! *home* slot (`num_locals + depth`), still *lazily* in a local, or a lazy
+//! *home* slot (`num_locals + depth`, where `num_locals` counts the constant
+//! pool slots after the declared locals), still *lazily* in a local, or a lazy
 //! *constant*: `local.get` and constants emit nothing, and consumers read the
 //! local directly or use an immediate-operand instruction. Lazy entries are
 //! materialized (written home) before their local is overwritten, before
@@ -81,11 +82,13 @@ pub fn translate_function(
         offset: Some(body.offset),
         message: "too many locals".into(),
     })?;
+    let consts = constant_pool(body);
     let mut t = Translator {
         module,
         body,
         func,
-        num_locals,
+        num_locals: num_locals + consts.len() as u32,
+        consts,
         code: Vec::with_capacity(body.ops.len()),
         offsets: Vec::with_capacity(body.ops.len()),
         stack: Vec::with_capacity(body.max_stack as usize),
@@ -114,23 +117,59 @@ pub fn translate_function(
     }
     let compiled = CompiledFunc {
         func,
-        code: t.code.into_boxed_slice(),
+        code: t.code.into_iter().map(Instr::specialize).collect(),
         offsets: t.offsets.into_boxed_slice(),
         num_params: ty.params.len() as u32,
         num_results: ty.results.len() as u32,
         num_locals,
-        frame_size: (num_locals + t.max_depth + 1).max(ty.results.len() as u32 + 1),
+        frame_size: (t.num_locals + t.max_depth + 1).max(ty.results.len() as u32 + 1),
+        consts: t.consts.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
     };
     verify::verify(&compiled)?;
     Ok(compiled)
 }
 
+/// Most constants a function keeps in pool slots.
+const MAX_POOLED: usize = 16;
+
+/// The constants of a function with a loop that no instruction can take as
+/// an immediate (floats, 64-bit integers outside the `i32` range) and zero,
+/// as raw slot values, at most [`MAX_POOLED`]. The executor writes them to
+/// slots `num_locals..` on frame entry, so using one inside a loop costs no
+/// `Const` instruction per iteration.
+fn constant_pool(body: &FuncBody) -> Vec<u64> {
+    use strata_ir::Op;
+    if !body.ops.iter().any(|op| matches!(op, Op::Loop { .. })) {
+        return Vec::new();
+    }
+    let mut pool = Vec::new();
+    for op in body.ops.iter() {
+        let raw = match *op {
+            Op::I32Const(0) | Op::I64Const(0) => 0,
+            Op::I64Const(v) if i32::try_from(v).is_err() => v as u64,
+            Op::F32Const(bits) => u64::from(bits),
+            Op::F64Const(bits) => bits,
+            _ => continue,
+        };
+        if !pool.contains(&raw) {
+            if pool.len() == MAX_POOLED {
+                break;
+            }
+            pool.push(raw);
+        }
+    }
+    pool
+}
+
 struct Translator<'m> {
     module: &'m Module,
     body: &'m FuncBody,
     func: FuncIdx,
+    /// First operand slot: declared locals plus the constant pool.
     num_locals: u32,
+    /// Pooled constants: `consts[i]` lives in slot `num_locals - len + i`.
+    consts: Vec<u64>,
     code: Vec<Instr>,
     offsets: Vec<u32>,
     stack: Vec<Operand>,
@@ -205,6 +244,10 @@ impl Translator<'_> {
             Operand::Home => self.home(depth),
             Operand::Local(l) => l,
             Operand::Const(val) => {
+                if let Some(i) = self.consts.iter().position(|c| *c == val) {
+                    // Pooled: read it where frame entry put it.
+                    return self.num_locals - self.consts.len() as u32 + i as u32;
+                }
                 let dst = self.home(depth);
                 self.emit_result(Instr::Const { dst, val }, dst);
                 self.stack[depth] = Operand::Home;

@@ -383,6 +383,13 @@ impl Translator<'_> {
         }
         let top = self.height() - 1;
         if let Operand::Const(value) = self.stack[top] {
+            // A rotation left by a constant is one right by its complement
+            // (only `rotr` has an immediate form).
+            let (op, value) = match op {
+                NumOp::I32Rotl => (NumOp::I32Rotr, 32u64.wrapping_sub(value) & 31),
+                NumOp::I64Rotl => (NumOp::I64Rotr, 64u64.wrapping_sub(value) & 63),
+                _ => (op, value),
+            };
             if Instr::numeric_imm(op, 0, 0, value).is_some() {
                 self.stack.pop();
                 let a = self.pop();

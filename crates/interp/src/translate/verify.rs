@@ -15,6 +15,9 @@ fn slots(instr: &Instr) -> Vec<Slot> {
     if let Some(s) = instr.numeric_slots() {
         return s.to_vec();
     }
+    if let Some(s) = instr.specialized_slots() {
+        return s.to_vec();
+    }
     match *instr {
         Unreachable | LoopCheck | Br { .. } | Return | ElemDrop { .. } | DataDrop { .. } => {
             vec![]
@@ -64,7 +67,7 @@ fn target(instr: &Instr) -> Option<u32> {
         | Instr::BrIfEqz { target, .. }
         | Instr::BrCmp { target, .. }
         | Instr::BrCmpImm { target, .. } => Some(target),
-        _ => None,
+        _ => instr.specialized_target(),
     }
 }
 
@@ -91,7 +94,8 @@ pub fn verify(f: &CompiledFunc) -> Result<(), CompileError> {
         message: format!("internal error: interpreter code failed verification: {what}"),
     };
     let len = f.code.len();
-    if f.frame_size < f.num_locals || f.frame_size <= f.num_results {
+    let pool_end = f.num_locals as usize + f.consts.len();
+    if (f.frame_size as usize) < pool_end || f.frame_size <= f.num_results {
         return Err(fail(0, "frame too small".into()));
     }
     for (i, instr) in f.code.iter().enumerate() {
