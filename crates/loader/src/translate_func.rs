@@ -233,6 +233,12 @@ pub(crate) fn translate_body(
 
     let mut ops = OperatorsReader::new(reader);
     let mut em = Emitter::default();
+    // Operators take one byte or more; reserving for one per two bytes saves
+    // most regrowth, and the excess is returned below.
+    let range = body.range();
+    let estimate = usize::try_from(range.end.saturating_sub(range.start) / 2).unwrap_or(0) + 8;
+    em.ops.reserve(estimate);
+    em.offsets.reserve(estimate);
     while !ops.eof() {
         let (op, pos) = ops.read_with_offset().map_err(LoadError::malformed)?;
         let live = em.dead.is_none() && unsupported.is_none();
@@ -251,6 +257,10 @@ pub(crate) fn translate_body(
     }
     ops.finish().map_err(LoadError::malformed)?;
 
+    if em.ops.capacity() > em.ops.len() + em.ops.len() / 4 + 8 {
+        em.ops.shrink_to_fit();
+        em.offsets.shrink_to_fit();
+    }
     Ok(match unsupported {
         Some(e) => Err(e),
         None => Ok(FuncBody {
