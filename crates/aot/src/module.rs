@@ -8,7 +8,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use strata_ir::{FuncIdx, Module, Trap, TrapFrame, Val};
+use strata_ir::{Module, Trap, Val};
 use strata_runtime::{value, CompiledModule, FuncAddr, Store};
 
 use crate::artifact::code::CodeMemory;
@@ -131,13 +131,8 @@ impl CompiledModule for AotModule {
             };
             // This invocation's frames follow any the trap already has
             // (from a callee in another instance).
-            for d in trap_frames {
-                let f = FuncIdx(self.module.num_imported_funcs + d);
-                trap.push_frame(TrapFrame {
-                    func: f,
-                    name: self.module.func_display_name(f),
-                    offset: None,
-                });
+            for defined in trap_frames {
+                trap.push_frame(self.module.defined_func_frame(defined));
             }
             return Err(trap);
         }

@@ -366,4 +366,15 @@ impl Module {
         }
         format!("func[{}]", func.0)
     }
+
+    /// The backtrace frame of defined function `defined` (counted after the
+    /// imported ones), for tiers that record no byte offsets.
+    pub fn defined_func_frame(&self, defined: u32) -> crate::TrapFrame {
+        let func = FuncIdx(self.num_imported_funcs + defined);
+        crate::TrapFrame {
+            func,
+            name: self.func_display_name(func),
+            offset: None,
+        }
+    }
 }

@@ -4,7 +4,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use strata_ir::{FuncIdx, Module, Trap, TrapCode, TrapFrame, Val};
+use strata_ir::{Module, Trap, TrapCode, Val};
 use strata_runtime::{value, CompiledModule, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
@@ -151,12 +151,7 @@ impl CompiledModule for JitModule {
                 // The frames of this entry follow any the trap already has
                 // (from a callee in another instance).
                 for defined in &vm.trap_frames {
-                    let func = FuncIdx(self.module.num_imported_funcs + defined);
-                    trap.push_frame(TrapFrame {
-                        func,
-                        name: self.module.func_display_name(func),
-                        offset: None,
-                    });
+                    trap.push_frame(self.module.defined_func_frame(*defined));
                 }
                 return Err(trap);
             }
