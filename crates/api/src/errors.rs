@@ -43,6 +43,10 @@ pub enum ErrorKind {
     Type,
     /// A host access to a linear memory was out of bounds.
     MemoryAccess,
+    /// The program ended itself with this exit status (WASI `proc_exit`):
+    /// not a failure of the runtime. [`Error::exit_status`] gives the same
+    /// number.
+    Exit(i32),
 }
 
 impl core::fmt::Display for ErrorKind {
@@ -58,6 +62,7 @@ impl core::fmt::Display for ErrorKind {
             ErrorKind::Trap(code) => write!(f, "trap: {code}"),
             ErrorKind::Type => f.write_str("type error"),
             ErrorKind::MemoryAccess => f.write_str("memory access error"),
+            ErrorKind::Exit(status) => write!(f, "exit with status {status}"),
         }
     }
 }
@@ -98,6 +103,14 @@ impl Error {
     pub fn trap(&self) -> Option<&Trap> {
         match &self.0.source {
             Source::Trap(t) | Source::Instantiation(InstantiationError::Trap(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The exit status, if the program ended itself (WASI `proc_exit`).
+    pub fn exit_status(&self) -> Option<i32> {
+        match self.0.kind {
+            ErrorKind::Exit(status) => Some(status),
             _ => None,
         }
     }
@@ -238,7 +251,7 @@ impl From<Trap> for Error {
     #[cold]
     fn from(t: Trap) -> Self {
         Self(Box::new(Inner {
-            kind: ErrorKind::Trap(t.code()),
+            kind: trap_kind(&t),
             source: Source::Trap(t),
         }))
     }
@@ -249,7 +262,7 @@ impl From<InstantiationError> for Error {
     fn from(e: InstantiationError) -> Self {
         let kind = match &e {
             InstantiationError::Link(_) => ErrorKind::Link,
-            InstantiationError::Trap(t) => ErrorKind::Trap(t.code()),
+            InstantiationError::Trap(t) => trap_kind(t),
             InstantiationError::Memory { source, .. } => memory_error_kind(source),
             InstantiationError::Table { .. } | InstantiationError::Limit(_) => ErrorKind::Resource,
             _ => ErrorKind::Instantiation,
@@ -258,6 +271,14 @@ impl From<InstantiationError> for Error {
             kind,
             source: Source::Instantiation(e),
         }))
+    }
+}
+
+/// The kind of a trap: an exit when a host function ended the program.
+fn trap_kind(t: &Trap) -> ErrorKind {
+    match t.exit_status() {
+        Some(status) => ErrorKind::Exit(status),
+        None => ErrorKind::Trap(t.code()),
     }
 }
 
@@ -286,6 +307,7 @@ impl core::fmt::Display for Error {
                 write!(f, "failed to link module: {e}")
             }
             Source::Instantiation(e) => write!(f, "failed to instantiate module: {e}"),
+            Source::Trap(t) if t.exit_status().is_some() => write!(f, "{}", self.0.kind),
             Source::Trap(t) => write!(f, "wasm trap: {t}"),
             Source::MemoryAccess(e) => write!(f, "{e}"),
             Source::Grow(e) => write!(f, "memory.grow refused: {e}"),

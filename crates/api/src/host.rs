@@ -86,7 +86,7 @@ impl<L: WasmList> sealed::HostReturnImpl for Result<L, Trap> {
 impl<L: WasmList> HostReturn for Result<L, Trap> {}
 
 /// A Rust closure usable as a host function: `Fn(Caller<'_, T>, A1, .., An)
-/// -> R` for up to eight [`WasmTy`] arguments and a [`HostReturn`] `R`.
+/// -> R` for up to ten [`WasmTy`] arguments and a [`HostReturn`] `R`.
 /// `Params` and `Results` only tell the implementations apart. Sealed.
 pub trait IntoHostFunc<T, Params, Results>:
     sealed::IntoHostFuncImpl<T, Params, Results> + Send + Sync + 'static
@@ -168,3 +168,5 @@ into_host_func!(A1 A2 A3 A4 A5);
 into_host_func!(A1 A2 A3 A4 A5 A6);
 into_host_func!(A1 A2 A3 A4 A5 A6 A7);
 into_host_func!(A1 A2 A3 A4 A5 A6 A7 A8);
+into_host_func!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+into_host_func!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);

@@ -81,7 +81,7 @@ impl<T: Send + 'static> Linker<T> {
     }
 
     /// Define `module`.`name` as the Rust closure `f`: `Fn(Caller<'_, T>,
-    /// A1, .., An) -> R` with up to eight [`WasmTy`](crate::WasmTy)
+    /// A1, .., An) -> R` with up to ten [`WasmTy`](crate::WasmTy)
     /// arguments, returning `()`, a value, a tuple, or a `Result` of one with
     /// a [`Trap`](crate::Trap).
     ///

@@ -191,6 +191,21 @@ impl Memory {
         store.rt_mut().memories[self.0.index()].data_mut()
     }
 
+    /// The accessible bytes and the store's data, both mutably at once: what
+    /// a host function needs to move bytes between guest memory and state it
+    /// keeps in the store (files, pipes) without copying them first.
+    ///
+    /// # Panics
+    /// If the handle is not from this store.
+    pub fn data_and_store_mut<'s, S: AsStore>(
+        &self,
+        store: &'s mut S,
+    ) -> (&'s mut [u8], &'s mut S::Data) {
+        let rt = store.rt_mut();
+        let data = rt.memories[self.0.index()].data_mut();
+        (data, crate::store::host_data_mut::<S::Data>(&mut rt.host_data))
+    }
+
     /// The `len` bytes at `addr`.
     ///
     /// # Errors

@@ -181,7 +181,13 @@ pub(crate) fn data_of<T: 'static>(store: &RtStore) -> &T {
 
 /// The `T` in the host data of a runtime store, mutably.
 pub(crate) fn data_of_mut<T: 'static>(store: &mut RtStore) -> &mut T {
-    match store.host_data.downcast_mut::<T>() {
+    host_data_mut(&mut store.host_data)
+}
+
+/// The `T` in a runtime store's host data box, mutably (a field borrow, so
+/// callers may hold other fields of the store at the same time).
+pub(crate) fn host_data_mut<T: 'static>(host_data: &mut Box<dyn Any + Send>) -> &mut T {
+    match host_data.downcast_mut::<T>() {
         Some(data) => data,
         None => unreachable!("the host data of a Store<T> is always a T"),
     }

@@ -225,6 +225,9 @@ struct TrapInner {
     code: TrapCode,
     message: Option<String>,
     frames: Vec<TrapFrame>,
+    /// Set when a host function ended the program on purpose (WASI
+    /// `proc_exit`): the exit status it asked for.
+    exit_status: Option<i32>,
 }
 
 /// A trap: its code, an optional detail message, and a wasm backtrace.
@@ -240,6 +243,7 @@ impl Trap {
             code,
             message: None,
             frames: Vec::new(),
+            exit_status: None,
         }))
     }
 
@@ -250,7 +254,26 @@ impl Trap {
             code: TrapCode::HostError,
             message: Some(message.into()),
             frames: Vec::new(),
+            exit_status: None,
         }))
+    }
+
+    /// A host function's request to end the program with exit status
+    /// `status` (WASI `proc_exit`). It unwinds every wasm frame like any
+    /// trap; embedders tell it apart with [`Trap::exit_status`].
+    #[cold]
+    pub fn exit(status: i32) -> Self {
+        Trap(Box::new(TrapInner {
+            code: TrapCode::HostError,
+            message: Some(format!("exit with status {status}")),
+            frames: Vec::new(),
+            exit_status: Some(status),
+        }))
+    }
+
+    /// The exit status, if this trap is a program exit ([`Trap::exit`]).
+    pub fn exit_status(&self) -> Option<i32> {
+        self.0.exit_status
     }
 
     /// The trap code.
