@@ -27,6 +27,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run `.wast` spec-test scripts and print pass/fail/skip counts.
     Wast(WastArgs),
+    /// Run the official WASI testsuite (preview1) and print pass/fail/skip
+    /// counts.
+    WasiTest(WasiTestArgs),
     /// Compile a module ahead of time into a versioned artifact (`--tier
     /// aot`; needs the `aot` feature).
     Compile(CompileArgs),
@@ -49,7 +52,9 @@ pub struct CompileArgs {
     pub target: Option<String>,
 }
 
-/// Arguments of `strata run`.
+/// Arguments of `strata run`. Options come before FILE; everything after
+/// FILE is the guest's: its WASI arguments (`argv[1..]`, with FILE as
+/// `argv[0]`), or with `--invoke` the arguments of the called function.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Execution tier.
@@ -57,23 +62,45 @@ pub struct RunArgs {
     pub tier: TierName,
 
     /// Export to call (default: `_start`, else `main`, else only the start
-    /// function runs).
+    /// function runs). The arguments after FILE are then its parameters,
+    /// parsed per their types: integers in decimal or `0x` hex, floats in
+    /// decimal or `nan`, `inf`, `-inf`; `null` for references.
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
 
-    /// The module: a binary `.wasm` or a text `.wat` file.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// Give the guest an environment variable: `NAME=VALUE`, or `NAME` to
+    /// pass the host's value of NAME (repeatable).
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    pub env: Vec<String>,
 
-    /// Arguments of the called function, parsed per its parameter types:
-    /// integers in decimal or `0x` hex, floats in decimal or `nan`, `inf`,
-    /// `-inf`; `null` for references.
+    /// Preopen the host directory HOST_DIR for the guest, under the name
+    /// GUEST_DIR (default: HOST_DIR as written), e.g. `--dir data::/`
+    /// (repeatable).
+    #[arg(long = "dir", value_name = "HOST_DIR[::GUEST_DIR]")]
+    pub dirs: Vec<String>,
+
+    /// The module (a binary `.wasm`, a text `.wat` or an AOT artifact),
+    /// then the guest's arguments.
     #[arg(
-        value_name = "ARGS",
+        value_name = "FILE [ARGS]...",
+        required = true,
+        num_args = 1..,
         allow_hyphen_values = true,
         trailing_var_arg = true
     )]
-    pub args: Vec<String>,
+    pub command: Vec<String>,
+}
+
+impl RunArgs {
+    /// The module file.
+    pub fn file(&self) -> PathBuf {
+        PathBuf::from(self.command.first().map_or("", String::as_str))
+    }
+
+    /// Everything after the module file.
+    pub fn guest_args(&self) -> &[String] {
+        self.command.get(1..).unwrap_or_default()
+    }
 }
 
 /// Arguments of `strata wast`.
@@ -96,4 +123,22 @@ pub struct WastArgs {
     /// `.wast` files to run (after those of `--scope`).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `strata wasi-test`.
+#[derive(Debug, Args)]
+pub struct WasiTestArgs {
+    /// Execution tier.
+    #[arg(long, value_enum, default_value_t = TierName::Interp)]
+    pub tier: TierName,
+
+    /// A wasi-testsuite checkout: runs every `tests/*/testsuite/wasm32-wasip1`
+    /// folder in it (default when no FOLDER is given:
+    /// `$STRATA_WASI_TESTSUITE`, else `../shared/wasi-testsuite`).
+    #[arg(long, value_name = "DIR")]
+    pub testsuite: Option<PathBuf>,
+
+    /// Folders of `.wasm` tests (with their `.json` specifications).
+    #[arg(value_name = "FOLDER")]
+    pub dirs: Vec<PathBuf>,
 }

@@ -30,9 +30,13 @@ pub const HOST_MODULES: [&str; 2] = ["strata", "env"];
 /// Longest string `print_bytes` prints in one call.
 const MAX_PRINT_BYTES: u64 = 1 << 30;
 
-/// Per-store data of the host module (none yet).
-#[derive(Debug, Default)]
-pub struct HostState;
+/// Per-store data of `strata run`: the guest's WASI state.
+#[derive(Debug)]
+pub struct HostState {
+    /// The WASI context (arguments, environment, preopens, stdio).
+    #[cfg(feature = "wasi")]
+    pub wasi: strata_wasi::WasiCtx,
+}
 
 /// Define, in `linker`, each host function that `module` imports.
 ///

@@ -4,6 +4,8 @@
 //!   or text) with a small host module and calls one of its exports;
 //! - `strata wast [--scope FILE] [FILES...]` runs spec tests with the
 //!   conformance runner;
+//! - `strata wasi-test [--testsuite DIR] [FOLDERS...]` runs the official
+//!   WASI testsuite;
 //! - `strata compile FILE -o OUT [--target TRIPLE]` writes an AOT artifact
 //!   (with the `aot` feature), which `strata run` recognizes by its magic.
 //!
@@ -22,6 +24,9 @@ mod host;
 mod run;
 mod tier;
 mod values;
+#[cfg(feature = "wasi")]
+mod wasi;
+mod wasi_test;
 mod wast;
 
 use std::process::ExitCode;
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
             std::panic::catch_unwind(|| run::run(&args)).unwrap_or(Ok(ExitCode::FAILURE))
         }
         Command::Wast(args) => wast::wast(&args),
+        Command::WasiTest(args) => wasi_test::wasi_test(&args),
         Command::Compile(args) => compile::compile(&args),
     };
     match outcome {

@@ -1,8 +1,12 @@
-//! `strata run`: load a module, link the host module, instantiate it (which
-//! runs its start function), then call the entry point and print its results.
+//! `strata run`: load a module, link WASI and the host module, instantiate
+//! it (which runs its start function), then call the entry point and print
+//! its results.
 //!
 //! The entry point is the export named by `--invoke`, else `_start`, else
-//! `main`; a module with none of them only runs its start function.
+//! `main`; a module with none of them only runs its start function. The
+//! exit status is the guest's (`proc_exit`), 0 when the entry point returns,
+//! 134 after a trap (with `error: ...` and the wasm backtrace on stderr), 1
+//! for any other failure.
 
 use std::fs;
 use std::io::Write;
@@ -19,6 +23,9 @@ use crate::values::{format_val, parse_val, type_name};
 /// Entry points tried, in order, when `--invoke` is not given.
 const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 
+/// The exit status after a trap (as a process killed by SIGABRT reports).
+const TRAP_EXIT_STATUS: u8 = 134;
+
 /// Run `strata run`.
 ///
 /// # Errors
@@ -26,8 +33,9 @@ const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 /// parse the arguments.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let config = tier::engine_config(args.tier)?;
-    let path = args.file.display();
-    let bytes = fs::read(&args.file).with_context(|| format!("cannot read `{path}`"))?;
+    let file = args.file();
+    let path = file.display();
+    let bytes = fs::read(&file).with_context(|| format!("cannot read `{path}`"))?;
     let engine = Engine::new(&config)
         .map_err(api_error)
         .context("cannot create the engine")?;
@@ -38,30 +46,62 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     .with_context(|| format!("cannot load `{path}`"))?;
 
-    let mut store = Store::new(&engine, HostState);
+    let state = HostState {
+        #[cfg(feature = "wasi")]
+        wasi: crate::wasi::context(args)?,
+    };
+    let mut store = Store::new(&engine, state);
     let mut linker = Linker::new(&engine);
+    #[cfg(feature = "wasi")]
+    strata_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi).map_err(api_error)?;
     host::define_imports(&mut linker, &mut store, &module)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(api_error)
-        .with_context(|| format!("cannot instantiate `{path}`"))?;
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(err) => {
+            return guest_outcome(err)
+                .with_context(|| format!("cannot instantiate `{path}`"));
+        }
+    };
 
     let Some((name, func)) = entry_point(&store, &instance, &module, args.invoke.as_deref())?
     else {
-        if !args.args.is_empty() {
+        if !args.guest_args().is_empty() {
             bail!("arguments given, but the module exports neither `_start` nor `main` (use --invoke NAME)");
         }
         return Ok(ExitCode::SUCCESS);
     };
 
     let ty = func.ty(&store);
-    let params = parse_args(&name, &ty.params, &args.args)?;
-    let results = func
-        .call(&mut store, &params)
-        .map_err(api_error)
-        .with_context(|| format!("`{name}` failed"))?;
-    print_results(&results)?;
-    Ok(ExitCode::SUCCESS)
+    // Without --invoke the arguments are the guest's (WASI) arguments,
+    // unless the entry point takes parameters.
+    let values: &[String] = if args.invoke.is_some() || !ty.params.is_empty() {
+        args.guest_args()
+    } else {
+        &[]
+    };
+    let params = parse_args(&name, &ty.params, values)?;
+    match func.call(&mut store, &params) {
+        Ok(results) => {
+            print_results(&results)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => guest_outcome(err).with_context(|| format!("`{name}` failed")),
+    }
+}
+
+/// The exit status for an error the guest caused: its own exit status for
+/// `proc_exit`, 134 with the error printed for a trap; other errors are
+/// returned.
+fn guest_outcome(err: strata_api::Error) -> Result<ExitCode> {
+    if let Some(status) = err.exit_status() {
+        // The low 8 bits, as a POSIX process exit reports them.
+        return Ok(ExitCode::from(status as u8));
+    }
+    if err.trap().is_some() {
+        eprintln!("error: {err}");
+        return Ok(ExitCode::from(TRAP_EXIT_STATUS));
+    }
+    Err(api_error(err))
 }
 
 /// An API error as one message. Its `Display` already includes the error it

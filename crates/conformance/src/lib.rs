@@ -19,6 +19,9 @@
 //! # }
 //! ```
 //!
+//! [`run_wasi_tests`] runs the official WASI testsuite (preview1) the same
+//! way, in-process on any tier.
+//!
 //! [`check_trap_backtraces`] is the kit's second check: the frames a trap
 //! names, which the spec suite does not look at.
 //!
@@ -39,6 +42,7 @@ mod runner;
 mod scope;
 mod spectest;
 mod values;
+mod wasi_suite;
 
 pub use backtrace::check_trap_backtraces;
 pub use error::Error;
@@ -50,3 +54,7 @@ pub use scope::{
     TESTSUITE_ENV,
 };
 pub use spectest::{define_spectest, SPECTEST};
+pub use wasi_suite::{
+    default_wasi_testsuite_dir, run_wasi_tests, wasi_test_dirs, WasiOutcome, WasiReport,
+    WasiTestResult, WASI_TESTSUITE_ENV,
+};

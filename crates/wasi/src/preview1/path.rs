@@ -96,8 +96,11 @@ pub(crate) fn path_open(
     let (dir_perms, file_perms) = (d.dir_perms, d.file_perms);
 
     let entry = if oflags.contains(OFlags::DIRECTORY) {
-        if oflags.intersects(OFlags::CREAT | OFlags::TRUNC) || wants_write {
+        if oflags.intersects(OFlags::CREAT | OFlags::TRUNC) {
             return Err(Errno::Inval);
+        }
+        if wants_write {
+            return Err(Errno::Isdir);
         }
         let dir = if follow {
             d.dir.open_dir(path)?
@@ -106,11 +109,15 @@ pub(crate) fn path_open(
         };
         dir_entry(dir, base, dentry, dir_perms, file_perms, child_inheriting)
     } else {
+        let append = fdflags.contains(FdFlags::APPEND);
+        // The standard library (and so cap-std) refuses O_APPEND with
+        // O_TRUNC: an appending file is truncated right after opening.
+        let truncate = oflags.contains(OFlags::TRUNC);
         let mut opts = OpenOptions::new();
         opts.read(!write || base.intersects(Rights::FD_READ | Rights::FD_READDIR))
-            .write(write && !fdflags.contains(FdFlags::APPEND))
-            .append(fdflags.contains(FdFlags::APPEND))
-            .truncate(oflags.contains(OFlags::TRUNC))
+            .write(write && !append)
+            .append(append)
+            .truncate(truncate && !append)
             .maybe_dir(!write)
             .follow(if follow {
                 FollowSymlinks::Yes
@@ -137,6 +144,9 @@ pub(crate) fn path_open(
         }
         opts.custom_flags(custom.bits() as i32);
         let file = d.dir.open_with(path, &opts)?;
+        if truncate && append {
+            file.set_len(0)?;
+        }
         if file.metadata()?.is_dir() {
             let dir = Dir::from_std_file(file.into_std());
             dir_entry(dir, base, dentry, dir_perms, file_perms, child_inheriting)
