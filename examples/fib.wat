@@ -2,8 +2,8 @@
 ;; linear memory.
 ;;
 ;;   strata run examples/fib.wat                  prints 6765 (fib 20)
-;;   strata run examples/fib.wat --invoke fib 30  prints 832040
-;;   strata run examples/fib.wat --invoke fib_table 90
+;;   strata run --invoke fib examples/fib.wat 30  prints 832040
+;;   strata run --invoke fib_table examples/fib.wat 90
 ;;                                                prints 2880067194370816120
 (module
   (memory (export "memory") 1)

@@ -1,9 +1,9 @@
 //! `cargo xtask`: Strata's build orchestrator (std and `anyhow` only).
 //!
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
-//!   workspace's tests, then the core scope of the official spec suite in
-//!   every built tier, failing fast;
-//! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite step;
+//!   workspace's tests, then the core scope of the official spec suite and
+//!   the official WASI testsuite in every built tier, failing fast;
+//! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
 //! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/`;
 //! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files.
 //!
@@ -43,8 +43,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
-         then the core spec scope in every built tier
-  spec   only the core spec scope
+         then the core spec scope and the WASI testsuite in every built tier
+  spec   only the core spec scope and the WASI testsuite
   bench [--quick] [--only KERNEL]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64;
          writes BENCHMARKS.md and bench/report/ (--quick: under a minute,
@@ -131,6 +131,7 @@ fn real_main() -> Result<()> {
             )?;
             steps.cargo("test", &["test", "--workspace"])?;
             spec(&mut steps, &suite, BUILT_TIERS)?;
+            wasi(&mut steps, BUILT_TIERS)?;
             steps.finish();
             Ok(())
         }
@@ -143,6 +144,7 @@ fn real_main() -> Result<()> {
             };
             let mut steps = Steps::new()?;
             spec(&mut steps, &suite, &tiers)?;
+            wasi(&mut steps, &tiers)?;
             steps.finish();
             Ok(())
         }
@@ -153,6 +155,23 @@ fn real_main() -> Result<()> {
         }
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     }
+}
+
+/// The official WASI testsuite in each of `tiers`.
+fn wasi(steps: &mut Steps, tiers: &[&str]) -> Result<()> {
+    let Some(dir) = suite::wasi_suite()? else {
+        suite::warn_no_wasi_suite();
+        return Ok(());
+    };
+    let dir = dir.to_string_lossy();
+    for tier in tiers {
+        let name = format!("wasi ({tier})");
+        let mut args = vec!["run", "--release", "-p", "strata-cli"];
+        args.extend_from_slice(tier_features(tier));
+        args.extend_from_slice(&["--", "wasi-test", "--tier", tier, "--testsuite", &dir]);
+        steps.cargo_with_summary(&name, &args)?;
+    }
+    Ok(())
 }
 
 /// The core spec scope in each of `tiers`.

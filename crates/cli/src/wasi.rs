@@ -20,7 +20,7 @@ pub fn context(args: &RunArgs) -> Result<WasiCtx> {
     }
     for var in &args.env {
         match var.split_once('=') {
-            Some((name, _)) if name.is_empty() => {
+            Some(("", _)) => {
                 bail!("--env `{var}`: the variable name is empty")
             }
             Some((name, value)) => b.env(name, value),

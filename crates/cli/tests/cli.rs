@@ -21,8 +21,8 @@ const NUMBERS: &str = r#"
 fn results_print_one_per_line() {
     let file = temp_file("results", "numbers.wat", NUMBERS);
     let run = |args: &[&str]| {
-        let mut all = vec!["run", file.as_str(), "--invoke"];
-        all.extend_from_slice(args);
+        let mut all = vec!["run", "--invoke", args[0], file.as_str()];
+        all.extend_from_slice(&args[1..]);
         strata(&all)
     };
     assert_eq!(run(&["add", "40", "2"]).ok(), "42\n");
@@ -41,26 +41,26 @@ fn results_print_one_per_line() {
 #[test]
 fn bad_arguments_are_errors() {
     let file = temp_file("bad_args", "numbers.wat", NUMBERS);
-    let err = strata(&["run", &file, "--invoke", "add", "1"])
+    let err = strata(&["run", "--invoke", "add", &file, "1"])
         .err()
         .to_string();
     assert!(err.contains("takes 2 argument"), "{err}");
-    let err = strata(&["run", &file, "--invoke", "add", "1", "x"])
+    let err = strata(&["run", "--invoke", "add", &file, "1", "x"])
         .err()
         .to_string();
     assert!(err.contains("invalid i32 argument `x`"), "{err}");
-    let err = strata(&["run", &file, "--invoke", "add", "1", "4294967296"])
+    let err = strata(&["run", "--invoke", "add", &file, "1", "4294967296"])
         .err()
         .to_string();
     assert!(err.contains("invalid i32"), "{err}");
-    let err = strata(&["run", &file, "--invoke", "nope"])
+    let err = strata(&["run", "--invoke", "nope", &file])
         .err()
         .to_string();
     assert!(
         err.contains("no function `nope`") && err.contains("`add`"),
         "{err}"
     );
-    let err = strata(&["run", &file, "--invoke", "g"]).err().to_string();
+    let err = strata(&["run", "--invoke", "g", &file]).err().to_string();
     assert!(err.contains("no function `g`"), "{err}");
     let err = strata(&["run", &file, "5"]).err().to_string();
     assert!(err.contains("neither `_start` nor `main`"), "{err}");
@@ -143,7 +143,7 @@ fn host_functions_under_env_and_memory32() {
              (memory (export "memory") 1)
              (func (export "_start") (call $pb (i32.const 65535) (i32.const 2))))"#,
     );
-    let err = strata(&["run", &file]).err().to_string();
+    let err = strata(&["run", &file]).trap().to_string();
     assert!(err.contains("out of bounds"), "{err}");
 }
 
@@ -157,21 +157,25 @@ fn traps_are_errors() {
              (func $boom unreachable)
              (func (export "deep") (call 1)))"#,
     );
-    let err = strata(&["run", &file, "--invoke", "div", "0"])
-        .err()
+    let err = strata(&["run", "--invoke", "div", &file, "0"])
+        .trap()
         .to_lowercase();
     assert!(
         err.contains("divide by zero") || err.contains("division by zero"),
         "{err}"
     );
-    strata(&["run", &file, "--invoke", "deep"]).err();
+    let err = strata(&["run", "--invoke", "deep", &file]).trap().to_string();
+    assert!(err.contains("at "), "a trap prints its backtrace: {err}");
     let file = temp_file(
         "traps",
         "start.wat",
         r#"(module (func $s unreachable) (start $s) (func (export "main") (result i32) (i32.const 1)))"#,
     );
     let out = strata(&["run", &file]);
-    assert!(out.err().to_lowercase().contains("unreachable"), "{out:#?}");
+    assert!(
+        out.trap().to_lowercase().contains("unreachable"),
+        "{out:#?}"
+    );
     assert_eq!(out.stdout, "");
 }
 
@@ -253,9 +257,9 @@ fn jit_tier_runs_programs_and_spec_files() {
         "run",
         "--tier",
         "jit",
-        "examples/fib.wat",
         "--invoke",
         "fib",
+        "examples/fib.wat",
         "30",
     ]);
     assert_eq!(out.ok().trim(), "832040");

@@ -66,7 +66,9 @@ struct Spec {
 
 fn parse_spec(text: &str) -> Result<Spec, String> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let obj = v.as_object().ok_or("the specification is not a JSON object")?;
+    let obj = v
+        .as_object()
+        .ok_or("the specification is not a JSON object")?;
     let mut spec = Spec::default();
     for key in ["operations", "proposals"] {
         if obj.contains_key(key) {
@@ -254,7 +256,12 @@ fn run_one(engine: &Engine, wasm: &Path) -> WasiOutcome {
     }
 }
 
-fn execute(engine: &Engine, wasm: &Path, spec: &Spec, scratch: &Scratch) -> Result<WasiOutcome, String> {
+fn execute(
+    engine: &Engine,
+    wasm: &Path,
+    spec: &Spec,
+    scratch: &Scratch,
+) -> Result<WasiOutcome, String> {
     let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read: {e}"))?;
     let module = Module::new(engine, &bytes).map_err(|e| e.to_string())?;
     let stdout = MemoryOutputPipe::new(OUTPUT_CAPACITY);
@@ -263,7 +270,10 @@ fn execute(engine: &Engine, wasm: &Path, spec: &Spec, scratch: &Scratch) -> Resu
     let name = wasm
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    b.arg(name).args(&spec.args).stdout(stdout.clone()).stderr(stderr.clone());
+    b.arg(name)
+        .args(&spec.args)
+        .stdout(stdout.clone())
+        .stderr(stderr.clone());
     for (k, v) in &spec.env {
         b.env(k, v);
     }
@@ -277,11 +287,14 @@ fn execute(engine: &Engine, wasm: &Path, spec: &Spec, scratch: &Scratch) -> Resu
     }
     let mut store = Store::new(engine, State { wasi: b.build() });
     let mut linker = Linker::new(engine);
-    strata_wasi::add_to_linker(&mut linker, |s: &mut State| &mut s.wasi).map_err(|e| e.to_string())?;
-    let run = linker.instantiate(&mut store, &module).and_then(|instance| {
-        let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
-        start.call(&mut store, ())
-    });
+    strata_wasi::add_to_linker(&mut linker, |s: &mut State| &mut s.wasi)
+        .map_err(|e| e.to_string())?;
+    let run = linker
+        .instantiate(&mut store, &module)
+        .and_then(|instance| {
+            let start = instance.get_typed_func::<(), ()>(&store, "_start")?;
+            start.call(&mut store, ())
+        });
     let code = match run {
         Ok(()) => 0,
         Err(e) => match e.exit_status() {
@@ -298,7 +311,10 @@ fn execute(engine: &Engine, wasm: &Path, spec: &Spec, scratch: &Scratch) -> Resu
     if code != spec.exit_code {
         problems.push(format!("exit code {code}, expected {}", spec.exit_code));
     }
-    for (what, pipe, expected) in [("stdout", &stdout, &spec.stdout), ("stderr", &stderr, &spec.stderr)] {
+    for (what, pipe, expected) in [
+        ("stdout", &stdout, &spec.stdout),
+        ("stderr", &stderr, &spec.stderr),
+    ] {
         if let Some(expected) = expected {
             let got = String::from_utf8_lossy(&pipe.contents()).into_owned();
             if got != *expected {
@@ -309,7 +325,9 @@ fn execute(engine: &Engine, wasm: &Path, spec: &Spec, scratch: &Scratch) -> Resu
     if problems.is_empty() {
         Ok(WasiOutcome::Passed)
     } else {
-        let err = String::from_utf8_lossy(&stderr.contents()).trim_end().to_string();
+        let err = String::from_utf8_lossy(&stderr.contents())
+            .trim_end()
+            .to_string();
         if !err.is_empty() && spec.stderr.is_none() {
             problems.push(format!("stderr: {err}"));
         }
@@ -388,8 +406,14 @@ mod tests {
         assert_eq!(s.args, ["a"]);
         assert_eq!(s.env, [("K".to_string(), "V".to_string())]);
         assert_eq!(s.root.as_deref(), Some("fs-tests.dir"));
-        assert_eq!((s.exit_code, s.stdout.as_deref(), s.stderr), (3, Some("x"), None));
-        assert!(parse_spec(r#"{"operations": []}"#).expect("valid").unsupported.is_some());
+        assert_eq!(
+            (s.exit_code, s.stdout.as_deref(), s.stderr),
+            (3, Some("x"), None)
+        );
+        assert!(parse_spec(r#"{"operations": []}"#)
+            .expect("valid")
+            .unsupported
+            .is_some());
         assert!(parse_spec("[1]").is_err());
         assert!(parse_spec(r#"{"args": [1]}"#).is_err());
     }

@@ -193,9 +193,6 @@ pub mod eventtype {
 /// `$subclockflags`: the timeout is an absolute time.
 pub const SUBSCRIPTION_CLOCK_ABSTIME: u16 = 1;
 
-/// `$advice` values above this are invalid.
-pub const ADVICE_MAX: u32 = 5;
-
 /// Sizes of the fixed structs (identical in both widths).
 pub mod size {
     /// `$subscription`.

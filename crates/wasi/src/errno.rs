@@ -199,8 +199,14 @@ mod tests {
 
     #[test]
     fn os_errors_map_to_their_wasi_names() {
-        assert_eq!(Errno::from_os(rustix::io::Errno::NOENT.raw_os_error()), Errno::Noent);
-        assert_eq!(Errno::from_os(rustix::io::Errno::LOOP.raw_os_error()), Errno::Loop);
+        assert_eq!(
+            Errno::from_os(rustix::io::Errno::NOENT.raw_os_error()),
+            Errno::Noent
+        );
+        assert_eq!(
+            Errno::from_os(rustix::io::Errno::LOOP.raw_os_error()),
+            Errno::Loop
+        );
         assert_eq!(Errno::from(io::Error::from_raw_os_error(9)), Errno::Badf);
         assert_eq!(Errno::Notcapable.code(), 76);
         assert_eq!(Errno::TooBig.name(), "2big");

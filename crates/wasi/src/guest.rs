@@ -110,6 +110,13 @@ impl<'a> GuestMemory<'a> {
         }
     }
 
+    /// Fail unless a pointer or `size` output at `addr` lies in memory:
+    /// checked before a call does its work, so no I/O happens whose count
+    /// the guest could not receive.
+    pub(crate) fn check_out_ptr(&self, addr: u64) -> Result<(), Errno> {
+        self.range(addr, self.layout.ptr).map(drop)
+    }
+
     /// The `count` iovecs at `addr`. The whole array must lie in memory
     /// before any of it is read, so `count` is bounded by the memory size.
     pub(crate) fn iovecs(&self, addr: u64, count: u64) -> Result<Vec<IoVec>, Errno> {
@@ -129,7 +136,8 @@ impl<'a> GuestMemory<'a> {
 
     /// The guest buffers an iovec list names, each checked against memory.
     pub(crate) fn check_iovecs(&self, iovs: &[IoVec]) -> Result<(), Errno> {
-        iovs.iter().try_for_each(|v| self.range(v.buf, v.len).map(|_| ()))
+        iovs.iter()
+            .try_for_each(|v| self.range(v.buf, v.len).map(|_| ()))
     }
 
     /// A path argument: `len` bytes of UTF-8 at `addr`.

@@ -36,6 +36,27 @@ impl Output {
     }
 }
 
+impl Output {
+    /// Assert exit code 134 (a trap) with an `error: ` message and no
+    /// panic; return stderr.
+    pub fn trap(&self) -> &str {
+        assert_eq!(
+            self.code,
+            Some(134),
+            "strata should have trapped: {self:#?}"
+        );
+        assert!(
+            self.stderr.starts_with("error: "),
+            "no `error: ` message: {self:#?}"
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "strata panicked: {self:#?}"
+        );
+        &self.stderr
+    }
+}
+
 /// Run `strata ARGS...` from the workspace root.
 pub fn strata(args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_strata"))

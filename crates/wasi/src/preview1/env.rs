@@ -43,19 +43,39 @@ fn write_sizes(
     mem.write_ptr(size, total)
 }
 
-pub(crate) fn args_get(cx: &WasiCtx, mem: &mut GuestMemory<'_>, argv: u64, buf: u64) -> Result<(), Errno> {
+pub(crate) fn args_get(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    argv: u64,
+    buf: u64,
+) -> Result<(), Errno> {
     write_strings(mem, &cx.args, argv, buf)
 }
 
-pub(crate) fn args_sizes_get(cx: &WasiCtx, mem: &mut GuestMemory<'_>, argc: u64, size: u64) -> Result<(), Errno> {
+pub(crate) fn args_sizes_get(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    argc: u64,
+    size: u64,
+) -> Result<(), Errno> {
     write_sizes(mem, &cx.args, argc, size)
 }
 
-pub(crate) fn environ_get(cx: &WasiCtx, mem: &mut GuestMemory<'_>, environ: u64, buf: u64) -> Result<(), Errno> {
+pub(crate) fn environ_get(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    environ: u64,
+    buf: u64,
+) -> Result<(), Errno> {
     write_strings(mem, &cx.env, environ, buf)
 }
 
-pub(crate) fn environ_sizes_get(cx: &WasiCtx, mem: &mut GuestMemory<'_>, count: u64, size: u64) -> Result<(), Errno> {
+pub(crate) fn environ_sizes_get(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    count: u64,
+    size: u64,
+) -> Result<(), Errno> {
     write_sizes(mem, &cx.env, count, size)
 }
 
@@ -88,7 +108,12 @@ pub(crate) fn now(cx: &WasiCtx, id: u32) -> Result<u64, Errno> {
     }
 }
 
-pub(crate) fn clock_res_get(cx: &WasiCtx, mem: &mut GuestMemory<'_>, id: u32, out: u64) -> Result<(), Errno> {
+pub(crate) fn clock_res_get(
+    cx: &WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    id: u32,
+    out: u64,
+) -> Result<(), Errno> {
     let res = match id {
         clockid::REALTIME => cx.wall.resolution(),
         clockid::MONOTONIC => cx.monotonic.resolution(),
@@ -109,7 +134,12 @@ pub(crate) fn clock_time_get(
     mem.write_u64(out, t)
 }
 
-pub(crate) fn random_get(cx: &mut WasiCtx, mem: &mut GuestMemory<'_>, buf: u64, len: u64) -> Result<(), Errno> {
+pub(crate) fn random_get(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    buf: u64,
+    len: u64,
+) -> Result<(), Errno> {
     let dest = mem.slice_mut(buf, len)?;
     cx.random.fill(dest).map_err(|_| Errno::Io)
 }

@@ -4,7 +4,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags as OsFlags};
 
-use crate::abi::{whence, FdFlags, FileType, Rights, ADVICE_MAX};
+use crate::abi::{whence, FdFlags, FileType, Rights};
 use crate::ctx::WasiCtx;
 use crate::errno::Errno;
 use crate::guest::{GuestMemory, IoVec};
@@ -45,6 +45,7 @@ pub(crate) fn fd_read(
     nread: u64,
 ) -> Result<(), Errno> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    mem.check_out_ptr(nread)?;
     let entry = cx.fds.get_mut(fd)?;
     entry.require(Rights::FD_READ)?;
     let n = match &mut entry.kind {
@@ -66,6 +67,7 @@ pub(crate) fn fd_pread(
     nread: u64,
 ) -> Result<(), Errno> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    mem.check_out_ptr(nread)?;
     let entry = cx.fds.get(fd)?;
     let f = match &entry.kind {
         Kind::File(f) => f,
@@ -89,6 +91,7 @@ pub(crate) fn fd_write(
     nwritten: u64,
 ) -> Result<(), Errno> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    mem.check_out_ptr(nwritten)?;
     let bufs = gather(mem, &iovs)?;
     let entry = cx.fds.get_mut(fd)?;
     entry.require(Rights::FD_WRITE)?;
@@ -123,6 +126,7 @@ pub(crate) fn fd_pwrite(
     nwritten: u64,
 ) -> Result<(), Errno> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
+    mem.check_out_ptr(nwritten)?;
     let bufs = gather(mem, &iovs)?;
     let entry = cx.fds.get(fd)?;
     let f = match &entry.kind {
@@ -135,9 +139,7 @@ pub(crate) fn fd_pwrite(
     for b in bufs {
         let mut done = 0;
         while done < b.len() {
-            let at = offset
-                .checked_add(total)
-                .ok_or(Errno::Inval)?;
+            let at = offset.checked_add(total).ok_or(Errno::Inval)?;
             let n = rustix::io::pwrite(&f.file, &b[done..], at)?;
             if n == 0 {
                 return Err(Errno::Io);
@@ -183,7 +185,12 @@ pub(crate) fn fd_seek(
     mem.write_u64(newoffset, new)
 }
 
-pub(crate) fn fd_tell(cx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u64) -> Result<(), Errno> {
+pub(crate) fn fd_tell(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: u32,
+    out: u64,
+) -> Result<(), Errno> {
     let entry = cx.fds.get_mut(fd)?;
     let base = entry.base;
     let new = match &mut entry.kind {
@@ -244,7 +251,12 @@ fn os_flags(fd: impl rustix::fd::AsFd) -> Result<FdFlags, Errno> {
     Ok(flags)
 }
 
-pub(crate) fn fd_fdstat_get(cx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u64) -> Result<(), Errno> {
+pub(crate) fn fd_fdstat_get(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: u32,
+    out: u64,
+) -> Result<(), Errno> {
     let entry = cx.fds.get(fd)?;
     let filetype = entry_type(entry)?;
     let flags = match &entry.kind {
@@ -293,7 +305,12 @@ pub(crate) fn fd_fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u32) -> Resu
     Ok(())
 }
 
-pub(crate) fn fd_fdstat_set_rights(cx: &mut WasiCtx, fd: u32, base: u64, inheriting: u64) -> Result<(), Errno> {
+pub(crate) fn fd_fdstat_set_rights(
+    cx: &mut WasiCtx,
+    fd: u32,
+    base: u64,
+    inheriting: u64,
+) -> Result<(), Errno> {
     let entry = cx.fds.get_mut(fd)?;
     let base = Rights::from_bits(base).ok_or(Errno::Notcapable)?;
     let inheriting = Rights::from_bits(inheriting).ok_or(Errno::Notcapable)?;
@@ -305,7 +322,12 @@ pub(crate) fn fd_fdstat_set_rights(cx: &mut WasiCtx, fd: u32, base: u64, inherit
     Ok(())
 }
 
-pub(crate) fn fd_filestat_get(cx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u64) -> Result<(), Errno> {
+pub(crate) fn fd_filestat_get(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: u32,
+    out: u64,
+) -> Result<(), Errno> {
     let entry = cx.fds.get(fd)?;
     let stat = match &entry.kind {
         Kind::File(f) => {
@@ -327,7 +349,13 @@ pub(crate) fn fd_filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> Resu
     Ok(())
 }
 
-pub(crate) fn fd_filestat_set_times(cx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64, fst: u32) -> Result<(), Errno> {
+pub(crate) fn fd_filestat_set_times(
+    cx: &mut WasiCtx,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    fst: u32,
+) -> Result<(), Errno> {
     let (atime, mtime) = times(atim, mtim, fst)?;
     let entry = cx.fds.get(fd)?;
     entry.require(Rights::FD_FILESTAT_SET_TIMES)?;
@@ -374,7 +402,13 @@ fn os_timestamps(
     }
 }
 
-pub(crate) fn fd_advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, advice: u32) -> Result<(), Errno> {
+pub(crate) fn fd_advise(
+    cx: &mut WasiCtx,
+    fd: u32,
+    offset: u64,
+    len: u64,
+    advice: u32,
+) -> Result<(), Errno> {
     use rustix::fs::Advice;
     let advice = match advice {
         0 => Advice::Normal,
@@ -385,7 +419,6 @@ pub(crate) fn fd_advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, advice
         5 => Advice::NoReuse,
         _ => return Err(Errno::Inval),
     };
-    debug_assert!(ADVICE_MAX == 5);
     let f = cx.fds.file(fd, Rights::FD_ADVISE)?;
     let len = std::num::NonZeroU64::new(len);
     rustix::fs::fadvise(&f.file, offset, len, advice)?;
@@ -428,7 +461,12 @@ pub(crate) fn fd_sync(cx: &mut WasiCtx, fd: u32) -> Result<(), Errno> {
     Ok(())
 }
 
-pub(crate) fn fd_prestat_get(cx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, out: u64) -> Result<(), Errno> {
+pub(crate) fn fd_prestat_get(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: u32,
+    out: u64,
+) -> Result<(), Errno> {
     let entry = cx.fds.get(fd)?;
     let Kind::Dir(d) = &entry.kind else {
         return Err(Errno::Badf);
@@ -471,7 +509,11 @@ pub(crate) fn fd_readdir(
     let out = mem.slice_mut(buf, buf_len)?;
     let mut used = 0usize;
     let entries = crate::preview1::path::dir_listing(&d.dir)?;
-    for (i, (name, ino, ty)) in entries.into_iter().enumerate().skip_while(|(i, _)| (*i as u64) < cookie) {
+    for (i, (name, ino, ty)) in entries
+        .into_iter()
+        .enumerate()
+        .skip_while(|(i, _)| (*i as u64) < cookie)
+    {
         let mut rec = Vec::with_capacity(24 + name.len());
         rec.extend_from_slice(&(i as u64 + 1).to_le_bytes());
         rec.extend_from_slice(&ino.to_le_bytes());

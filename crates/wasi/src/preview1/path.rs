@@ -343,7 +343,9 @@ pub(crate) fn path_readlink(
     let (d, _) = cx.fds.dir(fd, Rights::PATH_READLINK)?;
     let target = d.dir.read_link_contents(path)?;
     let bytes = target.as_os_str().as_bytes();
-    let n = bytes.len().min(usize::try_from(buf_len).unwrap_or(usize::MAX));
+    let n = bytes
+        .len()
+        .min(usize::try_from(buf_len).unwrap_or(usize::MAX));
     mem.write(buf, &bytes[..n])?;
     mem.write_ptr(bufused, n as u64)
 }

@@ -16,8 +16,16 @@ use crate::table::Kind;
 
 /// One subscription, as read from the guest.
 enum Sub {
-    Clock { userdata: u64, deadline: Result<u64, Errno>, id: u32 },
-    Fd { userdata: u64, kind: u8, fd: u32 },
+    Clock {
+        userdata: u64,
+        deadline: Result<u64, Errno>,
+        id: u32,
+    },
+    Fd {
+        userdata: u64,
+        kind: u8,
+        fd: u32,
+    },
 }
 
 /// One event to report.
@@ -41,11 +49,11 @@ fn read_subs(cx: &WasiCtx, mem: &GuestMemory<'_>, at: u64, n: u64) -> Result<Vec
                     let id = mem.read_u32(s + 16)?;
                     let timeout = mem.read_u64(s + 24)?;
                     let flags = mem.read_u16(s + 40)?;
-                    let deadline = env::now(cx, id).and_then(|now| {
+                    let deadline = env::now(cx, id).map(|now| {
                         if flags & SUBSCRIPTION_CLOCK_ABSTIME != 0 {
-                            Ok(timeout)
+                            timeout
                         } else {
-                            Ok(now.saturating_add(timeout))
+                            now.saturating_add(timeout)
                         }
                     });
                     Ok(Sub::Clock {
