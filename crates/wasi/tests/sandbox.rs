@@ -3,18 +3,17 @@
 //! outside file being read, a read-only preopen refuses every write, bad
 //! guest pointers and lengths are `fault` and bad descriptors `badf`. Each
 //! test is one WAT template rendered for a memory32 and a memory64 module,
-//! run in the interpreter and the JIT tier; all four runs must agree.
+//! run in the interpreter, the JIT and the AOT tier; all runs must agree.
 
-use std::fmt::Debug;
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
-use strata_api::{Config, Engine, Instance, Linker, Module, Store, Val};
+use common::{each, Guest, Width, R};
+use strata_api::Val;
 use strata_wasi::{
     DirPerms, FilePerms, MemoryInputPipe, MemoryOutputPipe, WasiCtx, WasiCtxBuilder,
 };
-
-type R<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// The size of every test module's memory: one page.
 const MEM: u64 = 1 << 16;
@@ -30,49 +29,21 @@ const NOTCAPABLE: i32 = 76;
 // Rights and flags.
 const FD_READ: i64 = 1 << 1;
 const FD_WRITE: i64 = 1 << 6;
+const PATH_CREATE_DIRECTORY: i64 = 1 << 9;
+const PATH_CREATE_FILE: i64 = 1 << 10;
+const PATH_OPEN: i64 = 1 << 13;
+const FD_READDIR: i64 = 1 << 14;
+const DIR_RIGHTS: i64 = PATH_OPEN | FD_READDIR | PATH_CREATE_FILE | PATH_CREATE_DIRECTORY;
 const O_CREAT: i32 = 1;
+const O_DIRECTORY: i32 = 2;
 const O_TRUNC: i32 = 8;
 const FDFLAG_APPEND: i32 = 1;
 const SYMLINK_FOLLOW: i32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Width {
-    W32,
-    W64,
-}
-
 impl Width {
-    fn ptr(self) -> &'static str {
-        match self {
-            Width::W32 => "i32",
-            Width::W64 => "i64",
-        }
-    }
-
-    fn size(self) -> u64 {
-        match self {
-            Width::W32 => 4,
-            Width::W64 => 8,
-        }
-    }
-
-    fn pick(self, lo: u64, hi: u64) -> u64 {
-        match self {
-            Width::W32 => lo,
-            Width::W64 => hi,
-        }
-    }
-
     /// The largest pointer value.
     fn max(self) -> u64 {
         self.pick(u32::MAX.into(), u64::MAX)
-    }
-
-    fn val(self, v: u64) -> Val {
-        match self {
-            Width::W32 => Val::I32(v as u32 as i32),
-            Width::W64 => Val::I64(v as i64),
-        }
     }
 
     /// A pointer or `size` as the guest stores it.
@@ -80,10 +51,9 @@ impl Width {
         v.to_le_bytes()[..self.size() as usize].to_vec()
     }
 
+    /// The test module, `GUEST` for this width.
     fn wat(self) -> String {
-        GUEST
-            .replace("@psz", &self.size().to_string())
-            .replace("@ptr", self.ptr())
+        self.render(GUEST, &[])
     }
 }
 
@@ -129,51 +99,12 @@ const GUEST: &str = r#"(module
   (func (export "prestat") (param i32 @ptr) (result i32)
     (call $fd_prestat_get (local.get 0) (local.get 1))))"#;
 
-struct Host {
-    wasi: WasiCtx,
-}
-
-struct Guest {
-    w: Width,
-    store: Store<Host>,
-    instance: Instance,
-}
-
 /// Where `open` takes its path from.
 const PATH_AT: u64 = 0x400;
 /// Where `open` puts the new descriptor.
 const FD_AT: u64 = 0x200;
 
 impl Guest {
-    fn new(engine: &Engine, w: Width, wasi: WasiCtx) -> R<Guest> {
-        let module = Module::new(engine, w.wat())?;
-        let mut store = Store::new(engine, Host { wasi });
-        let mut linker = Linker::new(engine);
-        strata_wasi::add_to_linker(&mut linker, |h: &mut Host| &mut h.wasi)?;
-        let instance = linker.instantiate(&mut store, &module)?;
-        Ok(Guest { w, store, instance })
-    }
-
-    fn call(&mut self, name: &str, args: &[Val]) -> R<i32> {
-        let f = self
-            .instance
-            .get_func(&self.store, name)
-            .ok_or_else(|| format!("no export {name}"))?;
-        let out = f.call(&mut self.store, args)?;
-        Ok(out.first().and_then(Val::i32).ok_or("no i32 result")?)
-    }
-
-    fn mem_mut(&mut self) -> &mut [u8] {
-        self.instance
-            .get_memory(&self.store, "memory")
-            .expect("exported memory")
-            .data_mut(&mut self.store)
-    }
-
-    fn put(&mut self, at: u64, bytes: &[u8]) {
-        self.mem_mut()[at as usize..at as usize + bytes.len()].copy_from_slice(bytes);
-    }
-
     /// The descriptor slot `open` writes.
     fn fd_slot(&mut self) -> u32 {
         let b = &self.mem_mut()[FD_AT as usize..FD_AT as usize + 4];
@@ -221,33 +152,6 @@ impl Guest {
         b.extend(w.bytes(len));
         self.put(at, &b);
     }
-}
-
-fn engines() -> R<Vec<(&'static str, Engine)>> {
-    let mut out = vec![("interp", Engine::new(&Config::new())?)];
-    if cfg!(target_arch = "x86_64") {
-        let jit = Config::new().tier(Arc::new(strata_api::Jit::default()));
-        let engine = Engine::new(&jit)?;
-        assert_eq!(engine.tier_name(), "jit");
-        out.push(("jit", engine));
-    }
-    Ok(out)
-}
-
-/// Run `test` for each tier and width; all must give the same output.
-fn each<T: PartialEq + Debug>(mut test: impl FnMut(&Engine, Width) -> R<T>) -> R<T> {
-    let mut first: Option<(String, T)> = None;
-    for (tier, engine) in engines()? {
-        for w in [Width::W32, Width::W64] {
-            let label = format!("{tier}/{w:?}");
-            let out = test(&engine, w).map_err(|e| format!("{label}: {e}"))?;
-            match &first {
-                Some((l0, o0)) => assert_eq!(o0, &out, "{label} differs from {l0}"),
-                None => first = Some((label, out)),
-            }
-        }
-    }
-    Ok(first.ok_or("no configuration ran")?.1)
 }
 
 /// A temporary tree:
@@ -312,27 +216,43 @@ fn ctx(
 #[test]
 fn paths_leading_outside_the_preopen_are_refused() -> R {
     let tree = Tree::new()?;
-    let cases: [(&str, i32); 10] = [
+    const F: i32 = SYMLINK_FOLLOW;
+    // The directory `a`, once opened under the preopen.
+    const SUB: i32 = -1;
+    // (under fd, path, lookup flags, oflags, rights)
+    let cases: [(i32, &str, i32, i32, i64); 16] = [
         // Inside: the harness can read what it may.
-        ("inside.txt", SYMLINK_FOLLOW),
-        ("a/../inside.txt", SYMLINK_FOLLOW),
-        ("../x", SYMLINK_FOLLOW),
-        ("/etc/passwd", SYMLINK_FOLLOW),
-        ("a/../../x", SYMLINK_FOLLOW),
-        ("abs_link", SYMLINK_FOLLOW),
-        ("rel_link", SYMLINK_FOLLOW),
-        ("up/outside", SYMLINK_FOLLOW),
-        ("abs_link", 0),
-        ("rel_link", 0),
+        (3, "inside.txt", F, 0, FD_READ),
+        (3, "a/../inside.txt", F, 0, FD_READ),
+        (3, "../x", F, 0, FD_READ),
+        (3, "/etc/passwd", F, 0, FD_READ),
+        (3, "a/../../x", F, 0, FD_READ),
+        (3, "abs_link", F, 0, FD_READ),
+        (3, "rel_link", F, 0, FD_READ),
+        (3, "up/outside", F, 0, FD_READ),
+        (3, "up", F, O_DIRECTORY, DIR_RIGHTS),
+        (3, "abs_link", 0, 0, FD_READ),
+        (3, "rel_link", 0, 0, FD_READ),
+        // A directory opened under the preopen is a sandbox of its own.
+        (3, "a", F, O_DIRECTORY, DIR_RIGHTS),
+        (SUB, "../inside.txt", F, 0, FD_READ),
+        (SUB, "../../x", F, 0, FD_READ),
+        (SUB, "..", F, O_DIRECTORY, DIR_RIGHTS),
+        (SUB, "/etc/passwd", F, 0, FD_READ),
     ];
     let (errnos, stdout) = each(|engine, w| {
         let stdout = MemoryOutputPipe::new(1 << 16);
         let wasi = ctx(&tree.sandbox(), &stdout, DirPerms::all(), FilePerms::all())?;
-        let mut g = Guest::new(engine, w, wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(), wasi)?;
         let mut errnos = Vec::new();
-        for (path, dirflags) in cases {
-            let e = g.open(3, path, dirflags, 0, FD_READ, 0)?;
-            errnos.push((path, dirflags, e));
+        let mut sub = -1;
+        for (dirfd, path, dirflags, oflags, rights) in cases {
+            let fd = if dirfd == SUB { sub } else { dirfd };
+            let e = g.open(fd, path, dirflags, oflags, rights, 0)?;
+            if path == "a" {
+                sub = g.fd_slot() as i32;
+            }
+            errnos.push((dirfd, path, e));
         }
         Ok((
             errnos,
@@ -340,17 +260,23 @@ fn paths_leading_outside_the_preopen_are_refused() -> R {
         ))
     })?;
     let want = [
-        ("inside.txt", 1, 0),
-        ("a/../inside.txt", 1, 0),
-        ("../x", 1, PERM),
-        ("/etc/passwd", 1, PERM),
-        ("a/../../x", 1, PERM),
-        ("abs_link", 1, PERM),
-        ("rel_link", 1, PERM),
-        ("up/outside", 1, PERM),
+        (3, "inside.txt", 0),
+        (3, "a/../inside.txt", 0),
+        (3, "../x", PERM),
+        (3, "/etc/passwd", PERM),
+        (3, "a/../../x", PERM),
+        (3, "abs_link", PERM),
+        (3, "rel_link", PERM),
+        (3, "up/outside", PERM),
+        (3, "up", PERM),
         // Without SYMLINK_FOLLOW the final symlink is not followed: `loop`.
-        ("abs_link", 0, LOOP),
-        ("rel_link", 0, LOOP),
+        (3, "abs_link", LOOP),
+        (3, "rel_link", LOOP),
+        (3, "a", 0),
+        (SUB, "../inside.txt", PERM),
+        (SUB, "../../x", PERM),
+        (SUB, "..", PERM),
+        (SUB, "/etc/passwd", PERM),
     ];
     assert_eq!(errnos, want);
     assert_eq!(stdout, "inside\ninside\n");
@@ -365,7 +291,7 @@ fn read_only_preopen_refuses_writes() -> R {
     let out = each(|engine, w| {
         let stdout = MemoryOutputPipe::new(1 << 16);
         let wasi = ctx(&tree.sandbox(), &stdout, DirPerms::READ, FilePerms::READ)?;
-        let mut g = Guest::new(engine, w, wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(), wasi)?;
         let mut seen = Vec::new();
         for (what, path, oflags, rights, fdflags) in [
             ("create rw", "new.txt", O_CREAT, FD_READ | FD_WRITE, 0),
@@ -385,6 +311,14 @@ fn read_only_preopen_refuses_writes() -> R {
         seen.push(("write the read-only fd", g.call("write", &args)?));
         g.put(0x900, b"newdir");
         seen.push(("mkdir", g.call("mkdir", &[w.val(0x900), w.val(6)])?));
+        // A subdirectory asked for with create rights gets none of them.
+        let sub = g.open(3, "a", 0, O_DIRECTORY, DIR_RIGHTS, 0)?;
+        seen.push(("open a subdirectory", sub));
+        let fd = g.fd_slot() as i32;
+        seen.push((
+            "create under it",
+            g.open(fd, "new.txt", 0, O_CREAT, FD_READ, 0)?,
+        ));
         Ok((
             seen,
             String::from_utf8_lossy(&stdout.contents()).into_owned(),
@@ -399,9 +333,12 @@ fn read_only_preopen_refuses_writes() -> R {
         ("open for read", 0),
         ("write the read-only fd", NOTCAPABLE),
         ("mkdir", NOTCAPABLE),
+        ("open a subdirectory", 0),
+        ("create under it", PERM),
     ];
     assert_eq!(out, (want, "inside\n".to_string()));
     assert_eq!(tree.listing()?, before, "the sandbox changed");
+    assert_eq!(std::fs::read_dir(tree.sandbox().join("a"))?.count(), 0);
     assert_eq!(
         std::fs::read_to_string(tree.sandbox().join("inside.txt"))?,
         "inside\n"
@@ -415,7 +352,7 @@ fn bad_pointers_and_lengths_are_faults() -> R {
     let out = each(|engine, w| {
         let stdout = MemoryOutputPipe::new(1 << 16);
         let wasi = ctx(&tree.sandbox(), &stdout, DirPerms::all(), FilePerms::all())?;
-        let mut g = Guest::new(engine, w, wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(), wasi)?;
         let max = w.max();
         let (iov, nw) = (0x700, 0x720);
         g.put(0x800, b"must not appear");
@@ -501,7 +438,7 @@ fn bad_descriptors_are_badf() -> R {
     let out = each(|engine, w| {
         let stdout = MemoryOutputPipe::new(1 << 16);
         let wasi = ctx(&tree.sandbox(), &stdout, DirPerms::all(), FilePerms::all())?;
-        let mut g = Guest::new(engine, w, wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(), wasi)?;
         g.put(0x800, b"must not appear");
         g.iovec(0x700, 0x800, 15);
         let io = [w.val(0x700), w.val(1), w.val(0x720)];

@@ -1,22 +1,21 @@
 //! The wasm64 ABI of strata-wasi, checked against the wasm32 one: each test
 //! is one WAT template rendered for a memory32 and a memory64 module (witx
 //! pointers and `size`s as `i32` or `i64`, 8- or 16-byte iovecs, 4- or
-//! 8-byte `size` outputs), run in the interpreter and the JIT tier, and must
-//! give the same observable output in every configuration. The memory64
-//! variants place their buffers, iovec arrays and outputs above 4 GiB (and
-//! across the 4 GiB mark) in a memory of 65540 pages.
+//! 8-byte `size` outputs), run in the interpreter, the JIT and the AOT tier,
+//! and must give the same observable output in every configuration. The
+//! memory64 variants place their buffers, iovec arrays and outputs above
+//! 4 GiB (and across the 4 GiB mark) in a memory of 65540 pages.
 
-use std::fmt::Debug;
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use strata_api::{Config, Engine, ErrorKind, Instance, Linker, Module, Store, Val};
+use common::{each, engines, Guest, Width, R};
+use strata_api::{ErrorKind, Val};
 use strata_wasi::{
     DirPerms, FilePerms, MemoryInputPipe, MemoryOutputPipe, MonotonicClock, RandomSource,
     WallClock, WasiCtx, WasiCtxBuilder,
 };
-
-type R<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// 4 GiB, the first address a memory32 module cannot reach.
 const G4: u64 = 1 << 32;
@@ -25,58 +24,22 @@ const PAGES64: u64 = 65_540;
 /// The end of a memory64 module's memory.
 const END64: u64 = PAGES64 << 16;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Width {
-    W32,
-    W64,
-}
-
 impl Width {
-    /// `lo` for memory32, `hi` for memory64.
-    fn pick<T>(self, lo: T, hi: T) -> T {
-        match self {
-            Width::W32 => lo,
-            Width::W64 => hi,
-        }
-    }
-
-    fn ptr(self) -> &'static str {
-        self.pick("i32", "i64")
-    }
-
-    /// Bytes of a pointer or `size`.
-    fn size(self) -> u64 {
-        self.pick(4, 8)
-    }
-
-    /// A pointer or `size` argument.
-    fn val(self, v: u64) -> Val {
-        self.pick(Val::I32(v as u32 as i32), Val::I64(v as i64))
-    }
-
     /// The pointer or `size` the guest sees at `at`.
     fn read_ptr(self, mem: &[u8], at: u64) -> u64 {
         let b = &mem[at as usize..(at + self.size()) as usize];
         b.iter().rev().fold(0, |acc, &x| (acc << 8) | u64::from(x))
     }
 
-    /// `template` with `@ptr` (the pointer type), `@psz` (its size),
-    /// `@load32u` (a u32 load as a pointer-typed value), `@pages` and each
-    /// `(name, value)` of `vars` replaced.
+    /// The test module: `PRELUDE`, `template` and a closing parenthesis,
+    /// with `@ptr` (the pointer type), `@psz` (its size), `@load32u` (a u32
+    /// load as a pointer-typed value), `@pages` and each `(name, value)` of
+    /// `vars` replaced.
     fn wat(self, template: &str, vars: &[(&str, u64)]) -> String {
         let mut vars: Vec<(&str, String)> = vars.iter().map(|&(k, v)| (k, v.to_string())).collect();
         vars.push(("@pages", self.pick(2, PAGES64).to_string()));
-        vars.push(("@psz", self.size().to_string()));
         vars.push(("@load32u", self.pick("i32.load", "i64.load32_u").into()));
-        vars.push(("@ptr", self.ptr().into()));
-        // Longest names first, so that no name is replaced inside another.
-        vars.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
-        let mut text = format!("{PRELUDE}{template})");
-        for (k, v) in &vars {
-            text = text.replace(k, v);
-        }
-        assert!(!text.contains('@'), "unreplaced variable in {text}");
-        text
+        self.render(&format!("{PRELUDE}{template})"), &vars)
     }
 }
 
@@ -136,56 +99,11 @@ fn sentinel(addr: &str, n: usize) -> String {
     format!("(data (@ptr.const {addr}) \"{}\")\n", "\\aa".repeat(n))
 }
 
-struct Host {
-    wasi: WasiCtx,
-}
-
-/// One instantiated test module.
-struct Guest {
-    store: Store<Host>,
-    instance: Instance,
-}
-
 impl Guest {
-    fn new(engine: &Engine, wat: &str, wasi: WasiCtx) -> Result<Guest, strata_api::Error> {
-        let module = Module::new(engine, wat)?;
-        let mut store = Store::new(engine, Host { wasi });
-        let mut linker = Linker::new(engine);
-        strata_wasi::add_to_linker(&mut linker, |h: &mut Host| &mut h.wasi)?;
-        let instance = linker.instantiate(&mut store, &module)?;
-        Ok(Guest { store, instance })
-    }
-
-    /// Call the export `name`, which returns an errno.
-    fn call(&mut self, name: &str, args: &[Val]) -> R<i32> {
-        let f = self
-            .instance
-            .get_func(&self.store, name)
-            .ok_or_else(|| format!("no export {name}"))?;
-        let out = f.call(&mut self.store, args)?;
-        Ok(out.first().and_then(Val::i32).ok_or("no i32 result")?)
-    }
-
-    fn mem(&self) -> &[u8] {
-        self.instance
-            .get_memory(&self.store, "memory")
-            .expect("exported memory")
-            .data(&self.store)
-    }
-
-    fn fill(&mut self, at: u64, len: u64, byte: u8) {
-        let m = self.instance.get_memory(&self.store, "memory");
-        let m = m.expect("exported memory").data_mut(&mut self.store);
-        m[at as usize..(at + len) as usize].fill(byte);
-    }
-
-    fn bytes(&self, at: u64, len: u64) -> Vec<u8> {
-        self.mem()[at as usize..(at + len) as usize].to_vec()
-    }
-
-    /// The `size` output at `at`, checking that the 16 - `width.size()` bytes
+    /// The `size` output at `at`, checking that the 16 - `self.w.size()` bytes
     /// after it still hold the 0xAA sentinel.
-    fn size_out(&self, w: Width, at: u64) -> u64 {
+    fn size_out(&self, at: u64) -> u64 {
+        let w = self.w;
         assert_eq!(
             self.bytes(at + w.size(), 16 - w.size()),
             vec![0xAA; (16 - w.size()) as usize],
@@ -193,35 +111,6 @@ impl Guest {
         );
         w.read_ptr(self.mem(), at)
     }
-}
-
-/// The engines of every tier: the interpreter and, on x86-64, the JIT.
-fn engines() -> R<Vec<(&'static str, Engine)>> {
-    let mut out = vec![("interp", Engine::new(&Config::new())?)];
-    if cfg!(target_arch = "x86_64") {
-        let jit = Config::new().tier(Arc::new(strata_api::Jit::default()));
-        let engine = Engine::new(&jit)?;
-        assert_eq!(engine.tier_name(), "jit");
-        out.push(("jit", engine));
-    }
-    Ok(out)
-}
-
-/// Run `test` for each tier and width; every run must give the same output,
-/// which is returned.
-fn each<T: PartialEq + Debug>(mut test: impl FnMut(&Engine, Width) -> R<T>) -> R<T> {
-    let mut first: Option<(String, T)> = None;
-    for (tier, engine) in engines()? {
-        for w in [Width::W32, Width::W64] {
-            let label = format!("{tier}/{w:?}");
-            let out = test(&engine, w).map_err(|e| format!("{label}: {e}"))?;
-            match &first {
-                Some((l0, o0)) => assert_eq!(o0, &out, "{label} differs from {l0}"),
-                None => first = Some((label, out)),
-            }
-        }
-    }
-    Ok(first.ok_or("no configuration ran")?.1)
 }
 
 /// A context builder with stdout captured by the returned pipe.
@@ -279,11 +168,11 @@ fn args_and_environ() -> R {
             .args(["prog", "--flag", "wörld"])
             .envs([("HOME", "/nowhere"), ("EMPTY", "")])
             .build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         assert_eq!(g.call("run", &[])?, 0);
         let sizes: Vec<u64> = [base, base + 0x10, base + 0x20, base + 0x30]
             .iter()
-            .map(|&a| g.size_out(w, a))
+            .map(|&a| g.size_out(a))
             .collect();
         // The pointer arrays: `size()`-byte slots, then the sentinel.
         let mut strings = Vec::new();
@@ -300,14 +189,8 @@ fn args_and_environ() -> R {
     })?;
     assert_eq!(out.0, "prog\n--flag\nwörld\nHOME=/nowhere\nEMPTY=\n");
     assert_eq!(out.1, [3, 19, 2, 21]);
-    let want: Vec<&[u8]> = vec![
-        b"prog",
-        b"--flag",
-        "wörld".as_bytes(),
-        b"HOME=/nowhere",
-        b"EMPTY=",
-    ];
-    assert_eq!(out.2, want);
+    let want = ["prog", "--flag", "wörld", "HOME=/nowhere", "EMPTY="];
+    assert_eq!(out.2, want.map(|s| s.as_bytes().to_vec()));
     Ok(())
 }
 
@@ -343,9 +226,9 @@ fn fd_write_above_4gib() -> R {
         );
         let (stdout, mut b) = piped();
         let wasi = b.build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         let errno = g.call("run", &[])?;
-        Ok((errno, text(&stdout), g.size_out(w, vars[1].1)))
+        Ok((errno, text(&stdout), g.size_out(vars[1].1)))
     })?;
     assert_eq!(out, (0, "Hello, straddling wasm64!\n".to_string(), 26));
     Ok(())
@@ -378,10 +261,10 @@ fn fd_read_above_4gib_echoes_stdin() -> R {
         ]));
         let (stdout, mut b) = piped();
         let wasi = b.stdin(MemoryInputPipe::new(input)).build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         let errno = g.call("run", &[])?;
-        let n = g.size_out(w, vars[1].1);
-        let n2 = g.size_out(w, vars[2].1);
+        let n = g.size_out(vars[1].1);
+        let n2 = g.size_out(vars[2].1);
         Ok((errno, text(&stdout), n, n2, g.bytes(vars[3].1, 6)))
     })?;
     assert_eq!(out, (0, input.to_string(), 23, 0, b"echo: ".to_vec()));
@@ -447,9 +330,9 @@ fn path_open_and_fd_readdir_on_a_preopen() -> R {
         let wasi = b
             .preopened_dir(dir.path(), "/sandbox", DirPerms::READ, FilePerms::READ)?
             .build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         let errno = g.call("run", &[])?;
-        let used = g.size_out(w, vars[4].1);
+        let used = g.size_out(vars[4].1);
         let fds = (g.bytes(vars[2].1, 4), g.bytes(vars[3].1, 4));
         Ok((errno, text(&stdout), used, fds))
     })?;
@@ -469,8 +352,9 @@ fn path_open_and_fd_readdir_on_a_preopen() -> R {
     Ok(())
 }
 
-struct FixedWall;
-impl WallClock for FixedWall {
+/// A clock that stands still, as wall clock and as monotonic clock.
+struct Fixed;
+impl WallClock for Fixed {
     fn now(&self) -> Duration {
         Duration::new(1_700_000_000, 123_456_789)
     }
@@ -478,9 +362,7 @@ impl WallClock for FixedWall {
         Duration::from_micros(1)
     }
 }
-
-struct FixedMonotonic;
-impl MonotonicClock for FixedMonotonic {
+impl MonotonicClock for Fixed {
     fn now(&self) -> u64 {
         42_000_000_007
     }
@@ -515,10 +397,10 @@ fn clock_time_get_above_4gib() -> R {
 "#,
         );
         let wasi = WasiCtxBuilder::new()
-            .wall_clock(FixedWall)
-            .monotonic_clock(FixedMonotonic)
+            .wall_clock(Fixed)
+            .monotonic_clock(Fixed)
             .build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         let errno = g.call("run", &[])?;
         let mut values = Vec::new();
         for (_, at) in vars {
@@ -529,13 +411,11 @@ fn clock_time_get_above_4gib() -> R {
         }
         Ok((errno, values, g.call("bad", &[])?))
     })?;
+    let want = vec![1_700_000_000_123_456_789, 42_000_000_007, 1000, 10];
     assert_eq!(
         out,
-        (
-            0,
-            vec![1_700_000_000_123_456_789, 42_000_000_007, 1000, 10],
-            28
-        )
+        (0, want, 28),
+        "errno, [wall, monotonic, resolutions], bad id"
     );
     Ok(())
 }
@@ -566,7 +446,7 @@ fn random_get_above_4gib() -> R {
                 "(call $random_get (@ptr.const @end) (@ptr.const 0))",
             ]);
         let wasi = WasiCtxBuilder::new().random(Counter(0)).build();
-        let mut g = Guest::new(engine, &w.wat(&t, &vars), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(&t, &vars), wasi)?;
         let errno = g.call("run", &[])?;
         Ok((errno, g.bytes(a - 8, 32), g.bytes(b - 8, 32)))
     })?;
@@ -596,7 +476,7 @@ fn fd_prestat_get_and_dir_name() -> R {
             .preopened_dir(d1.path(), "/data", DirPerms::all(), FilePerms::all())?
             .preopened_dir(d2.path(), "scratch/dir", DirPerms::READ, FilePerms::READ)?
             .build();
-        let mut g = Guest::new(engine, &w.wat(t, &[("@name", name)]), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(t, &[("@name", name)]), wasi)?;
         let mut seen = Vec::new();
         for fd in [3, 4] {
             g.fill(pre - 8, 32, 0xEE);
@@ -620,15 +500,15 @@ fn fd_prestat_get_and_dir_name() -> R {
             assert_eq!(n[len as usize..], vec![0xEE; 16 - len as usize][..]);
             seen.push((errno, len, ok, short, shown));
         }
-        let errs: Vec<i32> = [
+        let mut errs = Vec::new();
+        for (fd, at) in [
             (5, pre),
             (1, pre),
             (0, pre),
-            (3, w.pick(0x20000 - 4, END64 - 4)),
-        ]
-        .iter()
-        .map(|&(fd, at)| g.call("prestat", &[Val::I32(fd), w.val(at)]))
-        .collect::<R<_>>()?;
+            (3, w.pick(0x1_fffc, END64 - 4)),
+        ] {
+            errs.push(g.call("prestat", &[Val::I32(fd), w.val(at)])?);
+        }
         Ok((seen, errs))
     })?;
     assert_eq!(
@@ -654,7 +534,7 @@ fn imports_of_the_other_width_are_refused_at_link_time() -> R {
   (memory {} 1))"#,
                 w.ptr()
             );
-            let err = Guest::new(&engine, &m, WasiCtx::builder().build())
+            let err = Guest::new(&engine, w, &m, WasiCtx::builder().build())
                 .err()
                 .ok_or_else(|| format!("{tier}/{w:?}: linked"))?;
             assert_eq!(err.kind(), ErrorKind::Link, "{tier}/{w:?}: {err}");
@@ -685,7 +565,7 @@ fn proc_exit_gives_the_exit_status() -> R {
 "#;
         let (stdout, mut b) = piped();
         let wasi = b.build();
-        let mut g = Guest::new(engine, &w.wat(t, &[]), wasi)?;
+        let mut g = Guest::new(engine, w, &w.wat(t, &[]), wasi)?;
         let f = g.instance.get_func(&g.store, "run").ok_or("run")?;
         let err = f
             .call(&mut g.store, &[])
