@@ -203,7 +203,10 @@ impl Memory {
     ) -> (&'s mut [u8], &'s mut S::Data) {
         let rt = store.rt_mut();
         let data = rt.memories[self.0.index()].data_mut();
-        (data, crate::store::host_data_mut::<S::Data>(&mut rt.host_data))
+        (
+            data,
+            crate::store::host_data_mut::<S::Data>(&mut rt.host_data),
+        )
     }
 
     /// The `len` bytes at `addr`.

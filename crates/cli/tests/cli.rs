@@ -164,7 +164,9 @@ fn traps_are_errors() {
         err.contains("divide by zero") || err.contains("division by zero"),
         "{err}"
     );
-    let err = strata(&["run", "--invoke", "deep", &file]).trap().to_string();
+    let err = strata(&["run", "--invoke", "deep", &file])
+        .trap()
+        .to_string();
     assert!(err.contains("at "), "a trap prints its backtrace: {err}");
     let file = temp_file(
         "traps",

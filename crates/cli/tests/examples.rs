@@ -73,5 +73,8 @@ fn every_example_is_tested() {
         .collect();
     names.sort();
     // args64.wat is tested in tests/wasi.rs.
-    assert_eq!(names, ["args64.wat", "fib.wat", "hello64.wat", "sort64.wat"]);
+    assert_eq!(
+        names,
+        ["args64.wat", "fib.wat", "hello64.wat", "sort64.wat"]
+    );
 }
