@@ -93,6 +93,13 @@ impl ExpectedFailures {
             .insert(line, reason.to_string());
     }
 
+    /// Add every entry of `other` (its reason wins for a line in both).
+    pub fn extend(&mut self, other: ExpectedFailures) {
+        for (file, lines) in other.entries {
+            self.entries.entry(file).or_default().extend(lines);
+        }
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.values().map(HashMap::len).sum()
