@@ -22,6 +22,9 @@
 //! [`run_wasi_tests`] runs the official WASI testsuite (preview1) the same
 //! way, in-process on any tier.
 //!
+//! [`check_untrusted_memory_offsets`] checks that a tier does not trust a
+//! hand-built IR for memory safety.
+//!
 //! [`check_trap_backtraces`] is the kit's second check: the frames a trap
 //! names, which the spec suite does not look at.
 //!
@@ -41,6 +44,7 @@ mod report;
 mod runner;
 mod scope;
 mod spectest;
+mod untrusted;
 mod values;
 mod wasi_suite;
 
@@ -54,6 +58,7 @@ pub use scope::{
     TESTSUITE_ENV,
 };
 pub use spectest::{define_spectest, SPECTEST};
+pub use untrusted::check_untrusted_memory_offsets;
 pub use wasi_suite::{
     default_wasi_testsuite_dir, run_wasi_tests, wasi_test_dirs, WasiOutcome, WasiReport,
     WasiTestResult, WASI_TESTSUITE_ENV,

@@ -17,8 +17,9 @@
 //!   out of loops. memory64 therefore pays exactly what memory32 pays.
 //! - Otherwise, memory32: `zext(index) + k` cannot overflow a `u64`
 //!   (validation bounds the offset by `u32::MAX`); one add, one compare.
-//!   memory64: `index + k` with the carry flag, a carry being out of bounds;
-//!   if `k` itself overflows, the access always traps.
+//!   memory64, and memory32 with an offset validation would not allow (a
+//!   hand-built IR): `index + k` with the carry flag, a carry being out of
+//!   bounds; if `k` itself overflows, the access always traps.
 //!
 //! Spectre: the index added to the base is `select_spectre_guard(oob, 0,
 //! index)` (a conditional move Cranelift never removes or turns into a
@@ -94,7 +95,10 @@ impl FuncTranslator<'_> {
             let addr = self.builder.ins().iadd(base, safe);
             return (addr, memarg.offset as i32);
         }
-        let (ea, oob) = if ty.index.is_64() {
+        // Validation bounds a memory32 offset by `u32::MAX`; a larger one
+        // takes the carry-checked add rather than trusting that.
+        let validated32 = !ty.index.is_64() && memarg.offset <= u64::from(u32::MAX);
+        let (ea, oob) = if !validated32 {
             let kv = self.iconst64(k);
             let (end, carry) = self.builder.ins().uadd_overflow(idx, kv);
             let beyond = self

@@ -7,7 +7,11 @@
 //! Both widths use one explicit check against the current length, with the
 //! full 64-bit end address `end = addr + offset + size`:
 //! - memory32: `addr` is zero-extended and `offset <= u32::MAX`
-//!   (validation), so `end < 2^34` and the 64-bit sum cannot wrap;
+//!   (validation), so `end < 2^34` and the 64-bit sum cannot wrap; the check
+//!   does not rely on that alone: whenever `offset + size` does not fit the
+//!   32-bit immediate, the add is followed by the carry check too, so an
+//!   offset past what validation allows (a hand-built IR) traps instead of
+//!   wrapping;
 //! - memory64: the sum is computed with `add` and a carry check (`jc`), so
 //!   an address near 2^64 traps instead of wrapping; an `offset + size` that
 //!   already overflows is a static trap.
@@ -54,7 +58,8 @@ fn emit_end(m: &mut X64Masm, at: MemAccess, size: u32) -> Option<u8> {
     } else {
         dynasm!(m.ops ; .arch x64 ; mov eax, [rbx + slot(at.addr)]);
     }
-    if end <= i32::MAX as u64 {
+    let small = end <= i32::MAX as u64;
+    if small {
         dynasm!(m.ops ; .arch x64 ; add rax, end as i32);
     } else {
         dynasm!(m.ops
@@ -63,7 +68,9 @@ fn emit_end(m: &mut X64Masm, at: MemAccess, size: u32) -> Option<u8> {
             ; add rax, rcx
         );
     }
-    if at.is64 {
+    // A zero-extended 32-bit address plus a 31-bit constant cannot carry;
+    // every other sum is carry-checked.
+    if at.is64 || !small {
         dynasm!(m.ops ; .arch x64 ; jc =>oob);
     }
     dynasm!(m.ops
