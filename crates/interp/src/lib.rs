@@ -19,7 +19,6 @@
 pub mod bytecode;
 mod code;
 mod exec;
-mod numeric;
 mod translate;
 
 use std::sync::Arc;

@@ -23,6 +23,7 @@ pub mod features;
 pub mod index;
 pub mod module;
 mod num_ops;
+pub mod numeric;
 pub mod op;
 pub mod rt;
 pub mod types;

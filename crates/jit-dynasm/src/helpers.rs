@@ -18,9 +18,7 @@ use strata_runtime::{
 use crate::vmctx::{module_of, VmCtx};
 use crate::STATUS_EXN;
 
-#[allow(dead_code, clippy::all)]
-#[path = "../../interp/src/numeric.rs"]
-mod numeric;
+use strata_ir::numeric;
 
 #[inline]
 fn rd(s: &[u64], i: usize) -> u64 {

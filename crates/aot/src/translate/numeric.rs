@@ -1,5 +1,5 @@
-//! Numeric operators, with the exact semantics of `strata-interp`'s
-//! `numeric.rs`: integer division and float-to-int truncation test their
+//! Numeric operators, with the exact semantics of `strata_ir::numeric`
+//! (which the interpreter and the JIT call): integer division and float-to-int truncation test their
 //! trapping conditions explicitly (so no native trapping instruction runs),
 //! everything else maps to one Cranelift instruction whose semantics already
 //! match Wasm (shift counts modulo the width, `fmin`/`fmax` NaN and signed-zero

@@ -16,7 +16,7 @@ use super::table::execute_table_op;
 use super::Action;
 use crate::bytecode::{for_each_instr_table_stage, Cmp, Instr};
 use crate::code::CompiledFunc;
-use crate::numeric;
+use strata_ir::numeric;
 
 macro_rules! call_numeric {
     ([$p:ident] $f:path, $regs:ident, $a:ident, $b:ident) => {{

@@ -15,7 +15,7 @@
 //! the spec requires of "arithmetic NaNs"; `abs`, `neg`, `copysign` and the
 //! reinterpretations are pure bit operations that keep NaN payloads untouched.
 
-use strata_ir::TrapCode;
+use crate::TrapCode;
 
 // ---- slot decoding / encoding ----------------------------------------------------
 
@@ -465,7 +465,7 @@ mod tests {
 
     #[test]
     fn every_row_has_a_function_obeying_the_slot_convention() {
-        let rows = strata_ir::for_each_num_op!(check_table);
+        let rows = crate::for_each_num_op!(check_table, []);
         assert_eq!(rows, 136);
     }
 
