@@ -23,27 +23,20 @@ impl Output {
 
     /// Assert exit code 1 with an `error: ` message and no panic; return stderr.
     pub fn err(&self) -> &str {
-        assert_eq!(self.code, Some(1), "strata should have failed: {self:#?}");
-        assert!(
-            self.stderr.starts_with("error: "),
-            "no `error: ` message: {self:#?}"
-        );
-        assert!(
-            !self.stderr.contains("panicked"),
-            "strata panicked: {self:#?}"
-        );
-        &self.stderr
+        self.failed_with(1, "failed")
     }
-}
 
-impl Output {
     /// Assert exit code 134 (a trap) with an `error: ` message and no
     /// panic; return stderr.
     pub fn trap(&self) -> &str {
+        self.failed_with(134, "trapped")
+    }
+
+    fn failed_with(&self, code: i32, what: &str) -> &str {
         assert_eq!(
             self.code,
-            Some(134),
-            "strata should have trapped: {self:#?}"
+            Some(code),
+            "strata should have {what}: {self:#?}"
         );
         assert!(
             self.stderr.starts_with("error: "),

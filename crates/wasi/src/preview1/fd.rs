@@ -9,7 +9,7 @@ use crate::ctx::WasiCtx;
 use crate::errno::Errno;
 use crate::guest::{GuestMemory, IoVec};
 use crate::preview1::stat::{file_type, times, FileStat};
-use crate::table::{Entry, Kind};
+use crate::table::{Entry, FileEntry, Kind};
 
 /// Read into the guest buffers `iovs` from `read` until one read comes
 /// short; the number of bytes read.
@@ -34,6 +34,18 @@ fn read_into(
 /// The guest bytes of `iovs`, checked, in order.
 fn gather<'m>(mem: &'m GuestMemory<'_>, iovs: &[IoVec]) -> Result<Vec<&'m [u8]>, Errno> {
     iovs.iter().map(|v| mem.slice(v.buf, v.len)).collect()
+}
+
+/// The file of a positioned read or write (`fd_pread`, `fd_pwrite`),
+/// holding `rights`; a stream cannot seek (`spipe`).
+fn positioned_file(entry: &Entry, rights: Rights) -> Result<&FileEntry, Errno> {
+    let f = match &entry.kind {
+        Kind::File(f) => f,
+        Kind::Dir(_) => return Err(Errno::Isdir),
+        _ => return Err(Errno::Spipe),
+    };
+    entry.require(rights)?;
+    Ok(f)
 }
 
 pub(crate) fn fd_read(
@@ -68,13 +80,7 @@ pub(crate) fn fd_pread(
 ) -> Result<(), Errno> {
     let iovs = mem.iovecs(iovs, iovs_len)?;
     mem.check_out_ptr(nread)?;
-    let entry = cx.fds.get(fd)?;
-    let f = match &entry.kind {
-        Kind::File(f) => f,
-        Kind::Dir(_) => return Err(Errno::Isdir),
-        _ => return Err(Errno::Spipe),
-    };
-    entry.require(Rights::FD_READ | Rights::FD_SEEK)?;
+    let f = positioned_file(cx.fds.get(fd)?, Rights::FD_READ | Rights::FD_SEEK)?;
     let n = read_into(mem, &iovs, |b, done| {
         let at = offset.checked_add(done).ok_or(Errno::Inval)?;
         Ok(rustix::io::pread(&f.file, b, at)?)
@@ -128,13 +134,7 @@ pub(crate) fn fd_pwrite(
     let iovs = mem.iovecs(iovs, iovs_len)?;
     mem.check_out_ptr(nwritten)?;
     let bufs = gather(mem, &iovs)?;
-    let entry = cx.fds.get(fd)?;
-    let f = match &entry.kind {
-        Kind::File(f) => f,
-        Kind::Dir(_) => return Err(Errno::Isdir),
-        _ => return Err(Errno::Spipe),
-    };
-    entry.require(Rights::FD_WRITE | Rights::FD_SEEK)?;
+    let f = positioned_file(cx.fds.get(fd)?, Rights::FD_WRITE | Rights::FD_SEEK)?;
     let mut total = 0u64;
     for b in bufs {
         let mut done = 0;

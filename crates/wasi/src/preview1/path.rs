@@ -184,6 +184,20 @@ fn dir_entry(
     }
 }
 
+/// Run `op` on the path argument under directory `fd`, which must hold
+/// `right`: the shape of the calls that take one path and return nothing.
+fn on_path(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    (fd, path, path_len): (u32, u64, u64),
+    right: Rights,
+    op: impl FnOnce(&Dir, &str) -> std::io::Result<()>,
+) -> Result<(), Errno> {
+    let path = mem.string(path, path_len)?;
+    let (d, _) = cx.fds.dir(fd, right)?;
+    Ok(op(&d.dir, path)?)
+}
+
 pub(crate) fn path_create_directory(
     cx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
@@ -191,10 +205,8 @@ pub(crate) fn path_create_directory(
     path: u64,
     path_len: u64,
 ) -> Result<(), Errno> {
-    let path = mem.string(path, path_len)?;
-    let (d, _) = cx.fds.dir(fd, Rights::PATH_CREATE_DIRECTORY)?;
-    d.dir.create_dir(path)?;
-    Ok(())
+    let right = Rights::PATH_CREATE_DIRECTORY;
+    on_path(cx, mem, (fd, path, path_len), right, |d, p| d.create_dir(p))
 }
 
 pub(crate) fn path_remove_directory(
@@ -204,10 +216,8 @@ pub(crate) fn path_remove_directory(
     path: u64,
     path_len: u64,
 ) -> Result<(), Errno> {
-    let path = mem.string(path, path_len)?;
-    let (d, _) = cx.fds.dir(fd, Rights::PATH_REMOVE_DIRECTORY)?;
-    d.dir.remove_dir(path)?;
-    Ok(())
+    let right = Rights::PATH_REMOVE_DIRECTORY;
+    on_path(cx, mem, (fd, path, path_len), right, |d, p| d.remove_dir(p))
 }
 
 pub(crate) fn path_unlink_file(
@@ -217,10 +227,10 @@ pub(crate) fn path_unlink_file(
     path: u64,
     path_len: u64,
 ) -> Result<(), Errno> {
-    let path = mem.string(path, path_len)?;
-    let (d, _) = cx.fds.dir(fd, Rights::PATH_UNLINK_FILE)?;
-    d.dir.remove_file_or_symlink(path)?;
-    Ok(())
+    let right = Rights::PATH_UNLINK_FILE;
+    on_path(cx, mem, (fd, path, path_len), right, |d, p| {
+        d.remove_file_or_symlink(p)
+    })
 }
 
 pub(crate) fn path_filestat_get(
