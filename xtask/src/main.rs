@@ -1,17 +1,22 @@
 //! `cargo xtask`: Strata's build orchestrator (std and `anyhow` only).
 //!
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
-//!   workspace's tests, then the core scope of the official spec suite and
-//!   the official WASI testsuite in every built tier, failing fast;
+//!   workspace's tests, then the core scope of the official spec suite, the
+//!   official WASI testsuite and the repository's WASI programs (both
+//!   widths) in every built tier, failing fast;
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
 //! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/`;
-//! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files.
+//! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files;
+//! - `cargo xtask build-sysroot`: build the wasm32 and wasm64 WASI C sysroots;
+//! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files.
 //!
 //! Each step prints the command it runs and its elapsed time.
 #![forbid(unsafe_code)]
 
 mod bench;
 mod build_kernels;
+mod build_programs;
+mod build_sysroot;
 mod steps;
 mod suite;
 
@@ -52,6 +57,13 @@ commands:
   build-kernels
          rebuild kernels/wasm32/*.wasm and kernels/wasm64/*.wasm from
          kernels/*.c (needs clang-16 and lld-16)
+  build-sysroot
+         build the WASI preview1 C sysroots target/sysroot/wasm32-wasip1 and
+         target/sysroot/wasm64-wasip1 from Debian's wasi-libc source and
+         toolchain/wasi-libc-wasm64.patch (see toolchain/README.md)
+  build-programs
+         rebuild programs/c/wasm32-wasip1/*.wasm and programs/c/wasm64-wasip1/*.wasm
+         (with their .json) from programs/c/*.c (needs build-sysroot first)
   help   this message
 
 options:
@@ -107,6 +119,8 @@ fn real_main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("bench") => return bench::run(&args[1..]),
         Some("build-kernels") => return build_kernels::run(),
+        Some("build-sysroot") => return build_sysroot::run(),
+        Some("build-programs") => return build_programs::run(),
         _ => {}
     }
     let options = parse_options(args.into_iter())?;
@@ -157,18 +171,27 @@ fn real_main() -> Result<()> {
     }
 }
 
-/// The official WASI testsuite in each of `tiers`.
+/// Folders of the repository's own WASI programs (`programs/`), run with the
+/// WASI testsuite.
+const PROGRAM_DIRS: &[&str] = &["programs/c/wasm32-wasip1", "programs/c/wasm64-wasip1"];
+
+/// In each of `tiers`: the official WASI testsuite (when found) and the
+/// repository's WASI programs in both widths.
 fn wasi(steps: &mut Steps, tiers: &[&str]) -> Result<()> {
-    let Some(dir) = suite::wasi_suite()? else {
+    let suite = suite::wasi_suite()?;
+    if suite.is_none() {
         suite::warn_no_wasi_suite();
-        return Ok(());
-    };
-    let dir = dir.to_string_lossy();
+    }
+    let suite = suite.map(|dir| dir.to_string_lossy().into_owned());
     for tier in tiers {
         let name = format!("wasi ({tier})");
         let mut args = vec!["run", "--release", "-p", "strata-cli"];
         args.extend_from_slice(tier_features(tier));
-        args.extend_from_slice(&["--", "wasi-test", "--tier", tier, "--testsuite", &dir]);
+        args.extend_from_slice(&["--", "wasi-test", "--tier", tier]);
+        if let Some(dir) = &suite {
+            args.extend_from_slice(&["--testsuite", dir]);
+        }
+        args.extend_from_slice(PROGRAM_DIRS);
         steps.cargo_with_summary(&name, &args)?;
     }
     Ok(())

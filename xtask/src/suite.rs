@@ -119,7 +119,8 @@ pub fn warn_no_wasi_suite() {
     eprintln!("\n{bar}");
     eprintln!("!!! WARNING: the official WASI testsuite was NOT found.");
     eprintln!("!!! Looked for $STRATA_WASI_TESTSUITE and <workspace>/../shared/wasi-testsuite.");
-    eprintln!("!!! The WASI steps are SKIPPED: WASI conformance is NOT being checked.");
+    eprintln!("!!! The official WASI tests are SKIPPED (only the repository's own WASI");
+    eprintln!("!!! programs run): WASI conformance is NOT being checked as CI checks it.");
     eprintln!("{bar}\n");
 }
 

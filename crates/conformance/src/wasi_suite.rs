@@ -129,7 +129,15 @@ pub struct WasiTestResult {
     pub path: PathBuf,
     /// What happened.
     pub outcome: WasiOutcome,
+    /// The process's peak resident memory while the test ran, in KiB, where
+    /// the OS reports it (Linux: the high-water mark is reset before each
+    /// test).
+    pub peak_rss_kib: Option<u64>,
 }
+
+/// Tests whose peak resident memory reaches this many KiB show it in the
+/// report.
+const RSS_SHOWN_KIB: u64 = 256 << 10;
 
 /// The results of a run.
 #[derive(Debug, Clone, Default)]
@@ -174,7 +182,11 @@ impl WasiReport {
                 WasiOutcome::Failed(m) => ("FAILED ", format!(": {m}"), 1),
                 WasiOutcome::Skipped(m) => ("SKIPPED", format!(": {m}"), 2),
             };
-            let _ = writeln!(out, "{word} {name}{detail}");
+            let rss = match t.peak_rss_kib {
+                Some(kib) if kib >= RSS_SHOWN_KIB => format!(" (peak RSS {} MiB)", kib >> 10),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "{word} {name}{rss}{detail}");
             let folder = t.path.parent().map(Path::to_path_buf).unwrap_or_default();
             match folders.iter_mut().find(|(f, _)| *f == folder) {
                 Some((_, c)) => c[slot] += 1,
@@ -222,11 +234,30 @@ pub fn run_wasi_tests(config: &Config, dirs: &[PathBuf]) -> Result<WasiReport, E
             .collect();
         tests.sort();
         for path in tests {
+            reset_peak_rss();
             let outcome = run_one(&engine, &path);
-            report.tests.push(WasiTestResult { path, outcome });
+            report.tests.push(WasiTestResult {
+                path,
+                outcome,
+                peak_rss_kib: peak_rss_kib(),
+            });
         }
     }
     Ok(report)
+}
+
+/// Reset the process's resident-memory high-water mark (Linux; elsewhere
+/// nothing happens).
+fn reset_peak_rss() {
+    // Writing 5 to clear_refs resets VmHWM to the current RSS.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's resident-memory high-water mark in KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Run one test.
