@@ -253,21 +253,7 @@ unsafe extern "C" fn h_memory_copy(
         with_store(vmctx, |store, inst| {
             let i = &store.instances[inst.index()];
             let (d, s) = (i.memories[dm as usize], i.memories[sm as usize]);
-            if d == s {
-                store.memories[d.index()]
-                    .copy_within(dst, src, len)
-                    .map_err(trap)?;
-            } else {
-                let (di, si) = (d.index(), s.index());
-                let (dst_mem, src_mem) = if di < si {
-                    let (lo, hi) = store.memories.split_at_mut(si);
-                    (&mut lo[di], &hi[0])
-                } else {
-                    let (lo, hi) = store.memories.split_at_mut(di);
-                    (&mut hi[0], &lo[si])
-                };
-                dst_mem.copy_from(dst, src_mem, src, len).map_err(trap)?;
-            }
+            store.memory_copy(d, dst, s, src, len).map_err(trap)?;
             Ok(0)
         })
     }
@@ -416,16 +402,7 @@ unsafe extern "C" fn h_table_copy(
         with_store(vmctx, |store, inst| {
             let i = &store.instances[inst.index()];
             let (d, s) = (i.tables[dt as usize], i.tables[st as usize]);
-            if d == s {
-                store.tables[d.index()]
-                    .copy_within(dst, src, len)
-                    .map_err(trap)?;
-            } else {
-                let source = store.tables[s.index()].clone();
-                store.tables[d.index()]
-                    .copy_from(dst, &source, src, len)
-                    .map_err(trap)?;
-            }
+            store.table_copy(d, dst, s, src, len).map_err(trap)?;
             Ok(0)
         })
     }

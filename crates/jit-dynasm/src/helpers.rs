@@ -135,12 +135,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         Op::TableCopy { dst, src } => {
             let (d, sr) = (inst.tables[dst.index()], inst.tables[src.index()]);
             let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
-            if d == sr {
-                store.tables[d.index()].copy_within(dst, src, len)?;
-            } else {
-                let source = store.tables[sr.index()].clone();
-                store.tables[d.index()].copy_from(dst, &source, src, len)?;
-            }
+            store.table_copy(d, dst, sr, src, len)?;
         }
         Op::TableInit { table, elem } => {
             let t = inst.tables[table.index()];
@@ -170,19 +165,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         Op::MemoryCopy { dst, src } => {
             let (d, sr) = (inst.memories[dst.index()], inst.memories[src.index()]);
             let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
-            if d == sr {
-                store.memories[d.index()].copy_within(dst, src, len)?;
-            } else {
-                let (di, si) = (d.index(), sr.index());
-                let (dst_mem, src_mem) = if di < si {
-                    let (lo, hi) = store.memories.split_at_mut(si);
-                    (&mut lo[di], &hi[0])
-                } else {
-                    let (lo, hi) = store.memories.split_at_mut(di);
-                    (&mut hi[0], &lo[si])
-                };
-                dst_mem.copy_from(dst, src_mem, src, len)?;
-            }
+            store.memory_copy(d, dst, sr, src, len)?;
         }
         Op::MemoryInit { mem, data } => {
             let m = inst.memories[mem.index()];

@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 pub mod addr;
+mod bulk;
 pub mod config;
 pub mod const_eval;
 pub mod error;

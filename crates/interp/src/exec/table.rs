@@ -80,12 +80,7 @@ pub(super) fn execute_table_op(
                 inst.tables[src_table.index()],
             );
             let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
-            if d == s {
-                store.tables[d.index()].copy_within(dst, src, len)?;
-            } else {
-                let source = store.tables[s.index()].clone();
-                store.tables[d.index()].copy_from(dst, &source, src, len)?;
-            }
+            store.table_copy(d, dst, s, src, len)?;
         }
         Instr::TableInit {
             table,
@@ -142,19 +137,7 @@ pub(super) fn execute_table_op(
                 inst.memories[src_mem.index()],
             );
             let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
-            if d == s {
-                store.memories[d.index()].copy_within(dst, src, len)?;
-            } else {
-                let (di, si) = (d.index(), s.index());
-                let (dst_mem, src_mem) = if di < si {
-                    let (lo, hi) = store.memories.split_at_mut(si);
-                    (&mut lo[di], &hi[0])
-                } else {
-                    let (lo, hi) = store.memories.split_at_mut(di);
-                    (&mut hi[0], &lo[si])
-                };
-                dst_mem.copy_from(dst, src_mem, src, len)?;
-            }
+            store.memory_copy(d, dst, s, src, len)?;
         }
         Instr::MemoryInit {
             mem,
