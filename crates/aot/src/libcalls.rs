@@ -166,14 +166,6 @@ fn trap(code: TrapCode) -> Trap {
     Trap::new(code)
 }
 
-fn grow_failed(is_64: bool) -> u64 {
-    if is_64 {
-        u64::MAX
-    } else {
-        u64::from(u32::MAX)
-    }
-}
-
 /// Appends defined function `defined` to the invocation's trap frames if a
 /// trap (not an exception) is unwinding.
 unsafe extern "C" fn h_trap_frame(
@@ -214,8 +206,7 @@ unsafe extern "C" fn h_memory_grow(
     unsafe {
         with_store(vmctx, |store, inst| {
             let m = store.instances[inst.index()].memories[mem as usize];
-            let is_64 = store.memories[m.index()].index_type().is_64();
-            Ok(store.grow_memory(m, delta).unwrap_or(grow_failed(is_64)))
+            Ok(store.memory_grow_result(m, delta))
         })
     }
 }
@@ -363,10 +354,7 @@ unsafe extern "C" fn h_table_grow(
     unsafe {
         with_store(vmctx, |store, inst| {
             let t = store.instances[inst.index()].tables[table as usize];
-            let is_64 = store.tables[t.index()].ty().index.is_64();
-            Ok(store
-                .grow_table(t, delta, init)
-                .unwrap_or(grow_failed(is_64)))
+            Ok(store.table_grow_result(t, delta, init))
         })
     }
 }

@@ -77,14 +77,6 @@ pub(crate) fn num(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], a: u64, _: u64) 
     status(vm, r)
 }
 
-fn grow_failed(is_64: bool) -> u64 {
-    if is_64 {
-        u64::MAX
-    } else {
-        u64::from(u32::MAX)
-    }
-}
-
 /// The table, segment, bulk-memory, `memory.size`/`grow` or `ref.func`
 /// operator at op index `b` of defined function `a`, with its operands at
 /// `sp` (its result replaces them). Returns a status.
@@ -122,10 +114,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         }
         Op::TableGrow(t) => {
             let t = inst.tables[t.index()];
-            let is_64 = store.tables[t.index()].ty().index.is_64();
-            let v = store
-                .grow_table(t, rd(s, 1), rd(s, 0))
-                .unwrap_or(grow_failed(is_64));
+            let v = store.table_grow_result(t, rd(s, 1), rd(s, 0));
             wr(s, 0, v);
         }
         Op::TableFill(t) => {
@@ -154,8 +143,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         }
         Op::MemoryGrow(m) => {
             let m = inst.memories[m.index()];
-            let is_64 = store.memories[m.index()].index_type().is_64();
-            let v = store.grow_memory(m, rd(s, 0)).unwrap_or(grow_failed(is_64));
+            let v = store.memory_grow_result(m, rd(s, 0));
             wr(s, 0, v);
         }
         Op::MemoryFill(m) => {

@@ -14,9 +14,9 @@
 #![deny(missing_docs)]
 
 pub mod addr;
-mod bulk;
 pub mod config;
 pub mod const_eval;
+mod entity_ops;
 pub mod error;
 pub mod instantiate;
 pub mod memory;

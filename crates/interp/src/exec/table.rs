@@ -9,15 +9,6 @@ use strata_runtime::{InstanceAddr, Store};
 use super::regs::Regs;
 use crate::bytecode::Instr;
 
-/// `-1` as the result of a failed grow, in the index type's width.
-fn grow_failed(is_64: bool) -> u64 {
-    if is_64 {
-        u64::MAX
-    } else {
-        u64::from(u32::MAX)
-    }
-}
-
 /// Execute a table, segment or bulk-memory instruction.
 pub(super) fn execute_table_op(
     store: &mut Store,
@@ -50,14 +41,8 @@ pub(super) fn execute_table_op(
             delta,
         } => {
             let t = inst.tables[table.index()];
-            let is_64 = store.tables[t.index()].ty().index.is_64();
             let (init, delta) = (regs.read(init), regs.read(delta));
-            regs.write(
-                dst,
-                store
-                    .grow_table(t, delta, init)
-                    .unwrap_or(grow_failed(is_64)),
-            );
+            regs.write(dst, store.table_grow_result(t, delta, init));
         }
         Instr::TableFill {
             table,
@@ -104,13 +89,7 @@ pub(super) fn execute_table_op(
         }
         Instr::MemoryGrow { dst, mem, delta } => {
             let m = inst.memories[mem.index()];
-            let is_64 = store.memories[m.index()].index_type().is_64();
-            regs.write(
-                dst,
-                store
-                    .grow_memory(m, regs.read(delta))
-                    .unwrap_or(grow_failed(is_64)),
-            );
+            regs.write(dst, store.memory_grow_result(m, regs.read(delta)));
         }
         Instr::MemoryFill {
             mem,

@@ -1,7 +1,9 @@
-//! Bulk copies between entities of one store — `memory.copy` and
-//! `table.copy`, within one entity or between two — written once for every
-//! tier. A copy between two entities borrows both at once (no clone of the
-//! source); bounds are checked before anything is written.
+//! The instructions on store entities that every tier executes the same
+//! way, written once: `memory.copy` and `table.copy` (within one entity or
+//! between two: both are borrowed at once, the source is never cloned, and
+//! bounds are checked before anything is written), and `memory.grow` and
+//! `table.grow` with their wasm result (the old size, or -1 in the entity's
+//! index width).
 
 use strata_ir::TrapCode;
 
@@ -22,7 +24,39 @@ fn pair<T>(items: &mut [T], dst: usize, src: usize) -> Option<(&mut T, &T)> {
     }
 }
 
+/// `-1` as the result of a failed grow, in the index type's width.
+fn grow_failed(is_64: bool) -> u64 {
+    if is_64 {
+        u64::MAX
+    } else {
+        u64::from(u32::MAX)
+    }
+}
+
 impl Store {
+    /// `memory.grow` as wasm sees it: the old size in pages, or -1 (in the
+    /// memory's index width) if the memory cannot grow by `delta` pages
+    /// (see [`Store::grow_memory`]).
+    pub fn memory_grow_result(&mut self, mem: MemAddr, delta: u64) -> u64 {
+        let is_64 = self
+            .memories
+            .get(mem.index())
+            .is_some_and(|m| m.index_type().is_64());
+        self.grow_memory(mem, delta).unwrap_or(grow_failed(is_64))
+    }
+
+    /// `table.grow` as wasm sees it: the old size, or -1 (in the table's
+    /// index width) if the table cannot grow by `delta` elements of `init`
+    /// (see [`Store::grow_table`]).
+    pub fn table_grow_result(&mut self, table: TableAddr, delta: u64, init: u64) -> u64 {
+        let is_64 = self
+            .tables
+            .get(table.index())
+            .is_some_and(|t| t.ty().index.is_64());
+        self.grow_table(table, delta, init)
+            .unwrap_or(grow_failed(is_64))
+    }
+
     /// `memory.copy`: `len` bytes from `src_at` in memory `src` to `dst_at`
     /// in memory `dst` (the same memory or two).
     ///
