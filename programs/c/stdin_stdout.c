@@ -1,5 +1,5 @@
 /* Copies stdin to stdout until end of file, then prints how many bytes and
- * lines it copied. Under `strata wasi-test` stdin is empty. */
+ * lines it copied. Its json gives the input `strata wasi-test` feeds it. */
 #include "check.h"
 
 int main(void) {

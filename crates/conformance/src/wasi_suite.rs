@@ -1,7 +1,8 @@
 //! The official WASI testsuite runner: the prebuilt preview1 tests of
 //! wasi-testsuite (`tests/*/testsuite/wasm32-wasip1/*.wasm`), each with an
 //! optional `NAME.json` of args, env, a root directory, the expected exit
-//! code and stdout/stderr (the legacy form of the suite's specification),
+//! code and stdout/stderr (the legacy form of the suite's specification,
+//! plus `stdin`, the text the test reads, for the repository's own programs),
 //! run in-process on an engine of any [`Config`], so on any tier.
 //!
 //! Each test's root directory is copied to a fresh temporary directory
@@ -14,7 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use strata_api::{Config, Engine, Linker, Module, Store};
-use strata_wasi::{DirPerms, FilePerms, MemoryOutputPipe, WasiCtx};
+use strata_wasi::{DirPerms, FilePerms, MemoryInputPipe, MemoryOutputPipe, WasiCtx};
 
 use crate::error::Error;
 
@@ -60,6 +61,9 @@ struct Spec {
     exit_code: i32,
     stdout: Option<String>,
     stderr: Option<String>,
+    /// What the test reads on stdin (an extension of the format, for the
+    /// repository's own programs; empty by default).
+    stdin: String,
     /// Why the test cannot run here, if it cannot.
     unsupported: Option<String>,
 }
@@ -107,6 +111,9 @@ fn parse_spec(text: &str) -> Result<Spec, String> {
     }
     if let Some(err) = obj.get("stderr").filter(|s| !s.is_null()) {
         spec.stderr = Some(string(err, "stderr")?);
+    }
+    if let Some(input) = obj.get("stdin").filter(|s| !s.is_null()) {
+        spec.stdin = string(input, "stdin")?;
     }
     Ok(spec)
 }
@@ -303,6 +310,7 @@ fn execute(
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     b.arg(name)
         .args(&spec.args)
+        .stdin(MemoryInputPipe::new(spec.stdin.as_bytes()))
         .stdout(stdout.clone())
         .stderr(stderr.clone());
     for (k, v) in &spec.env {
@@ -432,11 +440,12 @@ mod tests {
 
     #[test]
     fn specs_parse_with_defaults() {
-        let s = parse_spec(r#"{"root": "fs-tests.dir", "args": ["a"], "env": {"K": "V"}, "exit_code": 3, "stdout": "x"}"#)
+        let s = parse_spec(r#"{"root": "fs-tests.dir", "args": ["a"], "env": {"K": "V"}, "exit_code": 3, "stdout": "x", "stdin": "in"}"#)
             .expect("valid");
         assert_eq!(s.args, ["a"]);
         assert_eq!(s.env, [("K".to_string(), "V".to_string())]);
         assert_eq!(s.root.as_deref(), Some("fs-tests.dir"));
+        assert_eq!(s.stdin, "in");
         assert_eq!(
             (s.exit_code, s.stdout.as_deref(), s.stderr),
             (3, Some("x"), None)
