@@ -30,6 +30,12 @@
 //! `DIR/lib/wasm64-wasi`. Compiler-rt's builtins stay where Debian's packages
 //! put them (`clang-16 --target=wasm64-wasi -print-libgcc-file-name`), where
 //! clang finds them by itself.
+//!
+//! `STRATA_SYSROOT_CLANG=clang-22 cargo xtask build-sysroot` builds the same
+//! sysroots with clang 22 instead ([`LLVM22`]), into `target/sysroot-llvm22/`
+//! with `lib/wasm64-wasip1`, clang 22's spelling of the triple; the default
+//! ([`LLVM16`], `target/sysroot/`) is unchanged. `cargo xtask
+//! build-real-programs` needs them (see `toolchain/README.md`).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -38,9 +44,6 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, ensure, Context, Result};
 
 use crate::steps::workspace_root;
-
-/// The C compiler, also used as the linker driver.
-pub const CLANG: &str = "clang-16";
 
 /// The Debian source package and its version.
 const SOURCE_PACKAGE: &str = "wasi-libc";
@@ -58,11 +61,9 @@ const COMPARETF2: &str = "toolchain/wasm64-comparetf2.c";
 
 /// One of the two sysroots.
 pub struct Width {
-    /// `wasm32` or `wasm64`.
+    /// `wasm32` or `wasm64`: the architecture of the clang target.
     pub name: &'static str,
-    /// The clang target (and wasi-libc's `TARGET_TRIPLE`).
-    pub triple: &'static str,
-    /// The folder under `target/sysroot/` and `programs/c/`.
+    /// The folder under `target/sysroot/` and `programs/*/`.
     pub folder: &'static str,
 }
 
@@ -70,89 +71,180 @@ pub struct Width {
 pub const WIDTHS: &[Width] = &[
     Width {
         name: "wasm32",
-        triple: "wasm32-wasi",
         folder: "wasm32-wasip1",
     },
     Width {
         name: "wasm64",
-        triple: "wasm64-wasi",
         folder: "wasm64-wasip1",
     },
 ];
 
 impl Width {
-    /// The sysroot folder, `target/sysroot/<folder>`.
-    pub fn sysroot(&self, root: &Path) -> PathBuf {
-        root.join("target").join("sysroot").join(self.folder)
+    /// The folder of `libc.a` and `crt1*.o` in the default sysroot.
+    pub fn lib_dir(&self, root: &Path) -> PathBuf {
+        LLVM16.lib_dir(root, self)
+    }
+}
+
+/// An LLVM release whose clang (also the linker driver), `llvm-ar`,
+/// `llvm-nm` and `wasm-ld` build a pair of sysroots, all named with the
+/// version (`clang-16`, `wasm-ld-16`), as Debian installs them.
+pub struct Toolchain {
+    /// The LLVM major version.
+    pub llvm: u32,
+    /// How this clang spells WASI preview1 in a target triple (`wasi` or
+    /// `wasip1`). wasi-libc's `TARGET_TRIPLE` is spelled the same, so the
+    /// libraries land in `lib/<triple>`, where this clang looks for them.
+    os: &'static str,
+    /// The folder under `target/` that holds this toolchain's sysroots.
+    dir: &'static str,
+    /// Flags added to wasi-libc's `EXTRA_CFLAGS` (after `-O2 -DNDEBUG`).
+    libc_flags: &'static [&'static str],
+}
+
+/// The default toolchain, Debian bookworm's clang 16: `target/sysroot/`.
+pub const LLVM16: Toolchain = Toolchain {
+    llvm: 16,
+    os: "wasi",
+    dir: "sysroot",
+    libc_flags: &[],
+};
+
+/// Clang 22: `target/sysroot-llvm22/`, for programs that need the current
+/// exception-handling instructions (setjmp/longjmp), which clang 16 cannot
+/// emit. Its wasm64 objects do not link with clang 16's: clang 22 makes the
+/// function table a table64 and indexes `call_indirect` with an `i64`, clang
+/// 16 wraps the index to `i32`, so a mixed module is invalid. Hence its own
+/// sysroots. The extra flags keep wasi-libc's own symbol check passing:
+/// with reference types on (clang 22's default) every object that calls
+/// through a pointer imports `__indirect_function_table`, which the expected
+/// lists do not have; and musl's `"0123456789ABCDEF"` tables, which fill
+/// their arrays exactly, warn since clang 21.
+pub const LLVM22: Toolchain = Toolchain {
+    llvm: 22,
+    os: "wasip1",
+    dir: "sysroot-llvm22",
+    libc_flags: &[
+        "-mno-reference-types",
+        "-mno-call-indirect-overlong",
+        "-Wno-error=unterminated-string-initialization",
+    ],
+};
+
+/// The environment variable that selects `build-sysroot`'s toolchain by its
+/// clang: `clang-16` (the default) or `clang-22`.
+pub const CLANG_ENV: &str = "STRATA_SYSROOT_CLANG";
+
+impl Toolchain {
+    /// The toolchain [`CLANG_ENV`] names, else [`LLVM16`].
+    ///
+    /// # Errors
+    /// If it names another clang.
+    pub fn from_env() -> Result<&'static Toolchain> {
+        let Some(value) = std::env::var_os(CLANG_ENV) else {
+            return Ok(&LLVM16);
+        };
+        let value = value.to_string_lossy();
+        [&LLVM16, &LLVM22]
+            .into_iter()
+            .find(|tc| tc.clang() == value)
+            .with_context(|| {
+                format!("{CLANG_ENV}={value}: the sysroots can be built with clang-16 (the default) or clang-22")
+            })
     }
 
-    /// The folder of `libc.a` and `crt1*.o` in the sysroot.
-    pub fn lib_dir(&self, root: &Path) -> PathBuf {
-        self.sysroot(root).join("lib").join(self.triple)
+    /// The versioned name of the LLVM tool `name` (`wasm-ld` → `wasm-ld-16`).
+    pub fn tool(&self, name: &str) -> String {
+        format!("{name}-{}", self.llvm)
+    }
+
+    /// The C compiler and linker driver, `clang-N`.
+    pub fn clang(&self) -> String {
+        self.tool("clang")
+    }
+
+    /// The clang target of `width` (`wasm64-wasi`, `wasm64-wasip1`).
+    pub fn triple(&self, width: &Width) -> String {
+        format!("{}-{}", width.name, self.os)
+    }
+
+    /// The sysroot folder of `width`, `target/<dir>/<folder>`.
+    pub fn sysroot(&self, root: &Path, width: &Width) -> PathBuf {
+        root.join("target").join(self.dir).join(width.folder)
+    }
+
+    /// The folder of `libc.a` and `crt1*.o` in the sysroot of `width`.
+    pub fn lib_dir(&self, root: &Path, width: &Width) -> PathBuf {
+        self.sysroot(root, width)
+            .join("lib")
+            .join(self.triple(width))
+    }
+
+    /// The prefix of this toolchain's object folders and logs in
+    /// `target/sysroot-build/` (empty for the default, as before).
+    fn work_prefix(&self) -> String {
+        if self.llvm == LLVM16.llvm {
+            String::new()
+        } else {
+            format!("llvm{}-", self.llvm)
+        }
+    }
+
+    /// The tools a sysroot build needs (besides compiler-rt, checked apart).
+    fn sysroot_tools(&self) -> Vec<Tool> {
+        vec![
+            Tool::new(self.clang(), format!("clang-{}", self.llvm)),
+            Tool::new(self.tool("llvm-ar"), format!("llvm-{}", self.llvm)),
+            Tool::new(self.tool("llvm-nm"), format!("llvm-{}", self.llvm)),
+            Tool::new(self.tool("wasm-ld"), format!("lld-{}", self.llvm)),
+            Tool::new("make".into(), "make".into()),
+            Tool::new("patch".into(), "patch".into()),
+            Tool::new("dpkg-source".into(), "dpkg-dev".into()),
+        ]
+    }
+
+    /// The tools compiling a program against a sysroot needs.
+    fn program_tools(&self) -> Vec<Tool> {
+        vec![
+            Tool::new(self.clang(), format!("clang-{}", self.llvm)),
+            Tool::new(self.tool("wasm-ld"), format!("lld-{}", self.llvm)),
+        ]
     }
 }
 
 /// A command the build needs and the Debian package that provides it.
-struct Tool {
-    command: &'static str,
-    package: &'static str,
+pub struct Tool {
+    command: String,
+    package: String,
 }
 
-/// The tools a sysroot build needs (besides compiler-rt, checked apart).
-const SYSROOT_TOOLS: &[Tool] = &[
-    Tool {
-        command: CLANG,
-        package: "clang-16",
-    },
-    Tool {
-        command: "llvm-ar-16",
-        package: "llvm-16",
-    },
-    Tool {
-        command: "llvm-nm-16",
-        package: "llvm-16",
-    },
-    Tool {
-        command: "wasm-ld-16",
-        package: "lld-16",
-    },
-    Tool {
-        command: "make",
-        package: "make",
-    },
-    Tool {
-        command: "patch",
-        package: "patch",
-    },
-    Tool {
-        command: "dpkg-source",
-        package: "dpkg-dev",
-    },
-];
+impl Tool {
+    /// `command`, from the Debian package `package`.
+    pub fn new(command: String, package: String) -> Tool {
+        Tool { command, package }
+    }
+}
 
-/// The tools compiling a program against a sysroot needs.
-const PROGRAM_TOOLS: &[Tool] = &[
-    Tool {
-        command: CLANG,
-        package: "clang-16",
-    },
-    Tool {
-        command: "wasm-ld-16",
-        package: "lld-16",
-    },
-];
+/// Builds both sysroots with the toolchain [`CLANG_ENV`] selects (clang 16
+/// by default).
+///
+/// # Errors
+/// If the variable names an unknown clang, or as [`build`].
+pub fn run() -> Result<()> {
+    build(Toolchain::from_env()?)
+}
 
-/// Builds both sysroots.
+/// Builds both sysroots of `tc`.
 ///
 /// # Errors
 /// If a tool is missing, the source cannot be had, the patch does not apply,
 /// a build fails or a built sysroot does not produce the expected modules.
-pub fn run() -> Result<()> {
+pub fn build(tc: &Toolchain) -> Result<()> {
     let root = workspace_root()?;
     let work = root.join("target").join("sysroot-build");
 
-    step("checking the tools");
-    check_tools(SYSROOT_TOOLS)?;
+    step(&format!("checking the tools (clang {})", tc.llvm));
+    check_tools(&tc.sysroot_tools(), tc)?;
 
     step(&format!(
         "getting the source of {SOURCE_PACKAGE} {SOURCE_VERSION}"
@@ -174,27 +266,33 @@ pub fn run() -> Result<()> {
     for width in WIDTHS {
         step(&format!(
             "building the {} sysroot ({}, {jobs} jobs)",
-            width.name, width.triple
+            width.name,
+            tc.triple(width)
         ));
-        build_width(&root, &work, &src, width, jobs)?;
+        build_width(tc, &root, &work, &src, width, jobs)?;
         if width.name == "wasm64" {
             step(&format!("adding {COMPARETF2} to the wasm64 libc.a"));
-            add_comparetf2(&root, &work, width)?;
+            add_comparetf2(tc, &root, &work, width)?;
         }
     }
 
     for width in WIDTHS {
         step(&format!("checking the {} sysroot", width.name));
-        smoke_test(&root, &work, width)?;
+        smoke_test(tc, &root, &work, width)?;
     }
 
     println!("\nsysroots built:");
     for width in WIDTHS {
-        println!("  {}", width.sysroot(&root).display());
+        println!("  {}", tc.sysroot(&root, width).display());
     }
+    let wasm64 = &WIDTHS[1];
     println!(
         "compile a program with (see toolchain/README.md):\n  \
-         {CLANG} --target=wasm64-wasi --sysroot=target/sysroot/wasm64-wasip1 -O2 prog.c -o prog.wasm"
+         {} --target={} --sysroot=target/{}/{} -O2 prog.c -o prog.wasm",
+        tc.clang(),
+        tc.triple(wasm64),
+        tc.dir,
+        wasm64.folder
     );
     Ok(())
 }
@@ -205,16 +303,16 @@ fn step(what: &str) {
 }
 
 /// Fails, naming the `apt-get install` command to run, if a tool of `tools`
-/// or compiler-rt's builtins for either width are missing.
-fn check_tools(tools: &[Tool]) -> Result<()> {
-    let mut missing: Vec<&str> = Vec::new();
-    let add = |missing: &mut Vec<&str>, package: &'static str| {
-        if !missing.contains(&package) {
-            missing.push(package);
+/// or compiler-rt's builtins of `tc` for either width are missing.
+pub fn check_tools(tools: &[Tool], tc: &Toolchain) -> Result<()> {
+    let mut missing: Vec<String> = Vec::new();
+    let add = |missing: &mut Vec<String>, package: &str| {
+        if !missing.iter().any(|p| p == package) {
+            missing.push(package.to_string());
         }
     };
     for tool in tools {
-        let found = Command::new(tool.command)
+        let found = Command::new(&tool.command)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -227,16 +325,14 @@ fn check_tools(tools: &[Tool]) -> Result<()> {
                 "    {:<12} MISSING (package {})",
                 tool.command, tool.package
             );
-            add(&mut missing, tool.package);
+            add(&mut missing, &tool.package);
         }
     }
-    let clang_missing = missing.contains(&"clang-16");
+    let clang_package = format!("clang-{}", tc.llvm);
+    let clang_missing = missing.contains(&clang_package);
     for width in WIDTHS {
-        let package = if width.name == "wasm32" {
-            "libclang-rt-16-dev-wasm32"
-        } else {
-            "libclang-rt-16-dev-wasm64"
-        };
+        let package = format!("libclang-rt-{}-dev-{}", tc.llvm, width.name);
+        let package = package.as_str();
         if clang_missing {
             // Without clang the builtins cannot be located: list their
             // package too, so that one command installs everything.
@@ -247,7 +343,7 @@ fn check_tools(tools: &[Tool]) -> Result<()> {
             add(&mut missing, package);
             continue;
         }
-        match builtins_path(width) {
+        match builtins_path(tc, width) {
             Ok(path) if path.is_file() => {
                 println!("    builtins for {} found: {}", width.name, path.display());
             }
@@ -279,20 +375,31 @@ fn check_tools(tools: &[Tool]) -> Result<()> {
 /// # Errors
 /// If one is missing (the message names the `apt-get install` command).
 pub fn check_program_tools() -> Result<()> {
-    check_tools(PROGRAM_TOOLS)
+    check_tools(&LLVM16.program_tools(), &LLVM16)
 }
 
-/// Where clang looks for compiler-rt's builtins for `width`.
-fn builtins_path(width: &Width) -> Result<PathBuf> {
-    let out = Command::new(CLANG)
-        .arg(format!("--target={}", width.triple))
+/// Checks the tools compiling against `tc`'s sysroots needs, and `extra`.
+///
+/// # Errors
+/// If one is missing (the message names the `apt-get install` command).
+pub fn check_program_tools_of(tc: &Toolchain, extra: Vec<Tool>) -> Result<()> {
+    let mut tools = tc.program_tools();
+    tools.extend(extra);
+    check_tools(&tools, tc)
+}
+
+/// Where `tc`'s clang looks for compiler-rt's builtins for `width`.
+fn builtins_path(tc: &Toolchain, width: &Width) -> Result<PathBuf> {
+    let clang = tc.clang();
+    let triple = tc.triple(width);
+    let out = Command::new(&clang)
+        .arg(format!("--target={triple}"))
         .arg("-print-libgcc-file-name")
         .output()
-        .with_context(|| format!("cannot run `{CLANG}`"))?;
+        .with_context(|| format!("cannot run `{clang}`"))?;
     ensure!(
         out.status.success(),
-        "`{CLANG} --target={} -print-libgcc-file-name` failed",
-        width.triple
+        "`{clang} --target={triple} -print-libgcc-file-name` failed"
     );
     let text = String::from_utf8(out.stdout).context("clang printed a non-UTF-8 path")?;
     Ok(PathBuf::from(text.trim()))
@@ -409,38 +516,51 @@ fn sha256(path: &Path) -> Result<String> {
 }
 
 /// Builds one sysroot with wasi-libc's Makefile, into a fresh folder.
-fn build_width(root: &Path, work: &Path, src: &Path, width: &Width, jobs: usize) -> Result<()> {
-    let sysroot = width.sysroot(root);
-    let objdir = work.join(format!("obj-{}", width.name));
+fn build_width(
+    tc: &Toolchain,
+    root: &Path,
+    work: &Path,
+    src: &Path,
+    width: &Width,
+    jobs: usize,
+) -> Result<()> {
+    let sysroot = tc.sysroot(root, width);
+    let prefix = tc.work_prefix();
+    let objdir = work.join(format!("obj-{prefix}{}", width.name));
     for dir in [&sysroot, &objdir] {
         if dir.exists() {
             std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
         }
     }
-    let log_path = work.join(format!("build-{}.log", width.name));
+    let log_path = work.join(format!("build-{prefix}{}.log", width.name));
     let log =
         File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
     let log_err = log
         .try_clone()
         .with_context(|| format!("opening {}", log_path.display()))?;
+    let mut cflags = String::from("-O2 -DNDEBUG");
+    for flag in tc.libc_flags {
+        cflags.push(' ');
+        cflags.push_str(flag);
+    }
+    let triple = tc.triple(width);
     let mut command = Command::new("make");
     command
         .current_dir(src)
         .arg(format!("-j{jobs}"))
-        .arg(format!("CC={CLANG}"))
-        .arg("AR=llvm-ar-16")
-        .arg("NM=llvm-nm-16")
+        .arg(format!("CC={}", tc.clang()))
+        .arg(format!("AR={}", tc.tool("llvm-ar")))
+        .arg(format!("NM={}", tc.tool("llvm-nm")))
         // Set here so that an EXTRA_CFLAGS in the environment cannot leak in.
-        .arg("EXTRA_CFLAGS=-O2 -DNDEBUG")
-        .arg(format!("TARGET_TRIPLE={}", width.triple))
+        .arg(format!("EXTRA_CFLAGS={cflags}"))
+        .arg(format!("TARGET_TRIPLE={triple}"))
         .arg(format!("SYSROOT={}", sysroot.display()))
         .arg(format!("OBJDIR={}", objdir.display()))
         .arg("finish")
         .stdout(log)
         .stderr(log_err);
     println!(
-        "    make TARGET_TRIPLE={} finish  (log: {})",
-        width.triple,
+        "    make TARGET_TRIPLE={triple} finish  (log: {})",
         log_path.display()
     );
     let status = command.status().context("cannot run `make`")?;
@@ -454,7 +574,7 @@ fn build_width(root: &Path, work: &Path, src: &Path, width: &Width, jobs: usize)
             log_path.display()
         );
     }
-    let libc = width.lib_dir(root).join("libc.a");
+    let libc = tc.lib_dir(root, width).join("libc.a");
     let size = std::fs::metadata(&libc)
         .with_context(|| format!("the build made no {}", libc.display()))?
         .len();
@@ -462,25 +582,28 @@ fn build_width(root: &Path, work: &Path, src: &Path, width: &Width, jobs: usize)
     Ok(())
 }
 
-/// Compiles [`COMPARETF2`] for `width` and adds it to its `libc.a`.
-fn add_comparetf2(root: &Path, work: &Path, width: &Width) -> Result<()> {
+/// Compiles [`COMPARETF2`] for `width` and adds it to its `libc.a` (Debian's
+/// compiler-rt 22 still has the bug, so both toolchains need it).
+fn add_comparetf2(tc: &Toolchain, root: &Path, work: &Path, width: &Width) -> Result<()> {
     let object = work
-        .join(format!("obj-{}", width.name))
+        .join(format!("obj-{}{}", tc.work_prefix(), width.name))
         .join("comparetf2.o");
+    let clang = tc.clang();
     run_checked(
-        Command::new(CLANG)
-            .arg(format!("--target={}", width.triple))
-            .arg(format!("--sysroot={}", width.sysroot(root).display()))
+        Command::new(&clang)
+            .arg(format!("--target={}", tc.triple(width)))
+            .arg(format!("--sysroot={}", tc.sysroot(root, width).display()))
             .args(["-O2", "-Wall", "-Wextra", "-Werror", "-c", "-o"])
             .arg(&object)
             .arg(root.join(COMPARETF2)),
-        CLANG,
+        &clang,
     )
     .with_context(|| format!("compiling {COMPARETF2}"))?;
-    let libc = width.lib_dir(root).join("libc.a");
+    let libc = tc.lib_dir(root, width).join("libc.a");
+    let ar = tc.tool("llvm-ar");
     run_checked(
-        Command::new("llvm-ar-16").arg("rs").arg(&libc).arg(&object),
-        "llvm-ar-16 rs",
+        Command::new(&ar).arg("rs").arg(&libc).arg(&object),
+        &format!("{ar} rs"),
     )
     .with_context(|| format!("adding {} to {}", object.display(), libc.display()))?;
     println!("    {} += comparetf2.o", libc.display());
@@ -500,15 +623,32 @@ int main(int argc, char **argv) {
 }
 "#;
 
-/// Links [`SMOKE_SOURCE`] against the `width` sysroot and checks the module's
-/// memory type and `fd_write` import.
-fn smoke_test(root: &Path, work: &Path, width: &Width) -> Result<()> {
+/// Links [`SMOKE_SOURCE`] against `tc`'s `width` sysroot and checks the
+/// module's memory type and `fd_write` import.
+fn smoke_test(tc: &Toolchain, root: &Path, work: &Path, width: &Width) -> Result<()> {
     let source = work.join("smoke.c");
     std::fs::write(&source, SMOKE_SOURCE)
         .with_context(|| format!("writing {}", source.display()))?;
-    let out = work.join(format!("smoke-{}.wasm", width.name));
-    compile(root, width, &source, &out, &["-lc-printscan-long-double"])?;
-    let bytes = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let out = work.join(format!("smoke-{}{}.wasm", tc.work_prefix(), width.name));
+    compile_with(
+        tc,
+        root,
+        width,
+        &source,
+        &out,
+        &["-lc-printscan-long-double"],
+    )?;
+    check_module(&out, width)
+}
+
+/// Checks the module `out` built for `width`: its memory is memory64 exactly
+/// for wasm64, and it imports `fd_write` with the signature of
+/// docs/wasm64-wasip1.md (`i64` pointers and sizes for wasm64). Prints both.
+///
+/// # Errors
+/// If the module cannot be read or parsed, or either check fails.
+pub fn check_module(out: &Path, width: &Width) -> Result<()> {
+    let bytes = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
     let module =
         wasm::Summary::parse(&bytes).with_context(|| format!("reading {}", out.display()))?;
     let memory64 = module
@@ -554,8 +694,8 @@ pub const PROGRAM_FLAGS: &[&str] = &[
     "-Wl,--strip-all",
 ];
 
-/// Compiles and links the C file `source` into `out` against the `width`
-/// sysroot, with [`PROGRAM_FLAGS`] and then `extra` arguments.
+/// Compiles and links the C file `source` into `out` against the default
+/// `width` sysroot, with [`PROGRAM_FLAGS`] and then `extra` arguments.
 ///
 /// # Errors
 /// If clang cannot be run or fails.
@@ -566,21 +706,37 @@ pub fn compile(
     out: &Path,
     extra: &[&str],
 ) -> Result<()> {
-    let mut command = Command::new(CLANG);
+    compile_with(&LLVM16, root, width, source, out, extra)
+}
+
+/// [`compile`] with the toolchain `tc` and its sysroot.
+fn compile_with(
+    tc: &Toolchain,
+    root: &Path,
+    width: &Width,
+    source: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> Result<()> {
+    let clang = tc.clang();
+    let mut command = Command::new(&clang);
     command
-        .arg(format!("--target={}", width.triple))
-        .arg(format!("--sysroot={}", width.sysroot(root).display()))
+        .arg(format!("--target={}", tc.triple(width)))
+        .arg(format!("--sysroot={}", tc.sysroot(root, width).display()))
         .args(PROGRAM_FLAGS)
         .arg("-o")
         .arg(out)
         .arg(source)
         .args(extra);
-    run_checked(&mut command, CLANG)
+    run_checked(&mut command, &clang)
         .with_context(|| format!("compiling {} for {}", source.display(), width.name))
 }
 
 /// Runs `command`, failing if it cannot start or exits unsuccessfully.
-fn run_checked(command: &mut Command, name: &str) -> Result<()> {
+///
+/// # Errors
+/// If it cannot be started or fails.
+pub fn run_checked(command: &mut Command, name: &str) -> Result<()> {
     let status = command
         .status()
         .with_context(|| format!("cannot run `{name}`"))?;
@@ -804,6 +960,12 @@ mod tests {
             WIDTHS[1].lib_dir(root),
             Path::new("/w/target/sysroot/wasm64-wasip1/lib/wasm64-wasi")
         );
+        assert_eq!(
+            LLVM22.lib_dir(root, &WIDTHS[1]),
+            Path::new("/w/target/sysroot-llvm22/wasm64-wasip1/lib/wasm64-wasip1")
+        );
         assert_eq!(WIDTHS[0].folder, "wasm32-wasip1");
+        assert_eq!(LLVM16.tool("wasm-ld"), "wasm-ld-16");
+        assert_eq!(LLVM22.triple(&WIDTHS[0]), "wasm32-wasip1");
     }
 }

@@ -8,7 +8,10 @@
 //! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/`;
 //! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files;
 //! - `cargo xtask build-sysroot`: build the wasm32 and wasm64 WASI C sysroots;
-//! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files.
+//! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files;
+//! - `cargo xtask build-real-programs [--check]`: build Lua and the SQLite
+//!   shell from Debian's sources for both widths and natively, and their
+//!   tests' expectations from the native runs.
 //!
 //! Each step prints the command it runs and its elapsed time.
 #![forbid(unsafe_code)]
@@ -16,6 +19,7 @@
 mod bench;
 mod build_kernels;
 mod build_programs;
+mod build_real_programs;
 mod build_sysroot;
 mod steps;
 mod suite;
@@ -64,6 +68,12 @@ commands:
   build-programs
          rebuild programs/c/wasm32-wasip1/*.wasm and programs/c/wasm64-wasip1/*.wasm
          (with their .json) from programs/c/*.c (needs build-sysroot first)
+  build-real-programs [--check]
+         build programs/lua/wasm{32,64}-wasip1/lua.wasm and
+         programs/sqlite/wasm{32,64}-wasip1/sqlite3.wasm from Debian's lua5.4
+         and sqlite3 sources with clang 22 (and its sysroots, built if
+         missing), native builds into target/real-programs-build/native/, and
+         the tests' .json from the native runs (--check: only compare them)
   help   this message
 
 options:
@@ -121,6 +131,7 @@ fn real_main() -> Result<()> {
         Some("build-kernels") => return build_kernels::run(),
         Some("build-sysroot") => return build_sysroot::run(),
         Some("build-programs") => return build_programs::run(),
+        Some("build-real-programs") => return build_real_programs::run(&args[1..]),
         _ => {}
     }
     let options = parse_options(args.into_iter())?;
@@ -173,7 +184,14 @@ fn real_main() -> Result<()> {
 
 /// Folders of the repository's own WASI programs (`programs/`), run with the
 /// WASI testsuite.
-const PROGRAM_DIRS: &[&str] = &["programs/c/wasm32-wasip1", "programs/c/wasm64-wasip1"];
+const PROGRAM_DIRS: &[&str] = &[
+    "programs/c/wasm32-wasip1",
+    "programs/c/wasm64-wasip1",
+    "programs/lua/wasm32-wasip1",
+    "programs/lua/wasm64-wasip1",
+    "programs/sqlite/wasm32-wasip1",
+    "programs/sqlite/wasm64-wasip1",
+];
 
 /// In each of `tiers`: the official WASI testsuite (when found) and the
 /// repository's WASI programs in both widths.
