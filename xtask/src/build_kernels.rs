@@ -75,8 +75,8 @@ pub fn run() -> Result<()> {
     Ok(())
 }
 
-/// `kernels/*.c`, sorted.
-fn sources(dir: &Path) -> Result<Vec<PathBuf>> {
+/// `dir/*.c`, sorted.
+pub(crate) fn sources(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry

@@ -11,10 +11,11 @@
 //! behind. The modules are built with `-O2` and stripped
 //! ([`crate::build_sysroot::PROGRAM_FLAGS`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::build_kernels::sources;
 use crate::build_sysroot::{self, WIDTHS};
 use crate::steps::workspace_root;
 
@@ -85,21 +86,6 @@ pub fn run() -> Result<()> {
         "\nrun them with:\n  target/release/strata wasi-test programs/c/wasm32-wasip1 programs/c/wasm64-wasip1"
     );
     Ok(())
-}
-
-/// `dir/*.c`, sorted.
-fn sources(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.extension().is_some_and(|e| e == "c") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// Removes the `.wasm` and `.json` files of an output folder.

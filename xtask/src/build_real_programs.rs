@@ -49,7 +49,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, ensure, Context, Result};
 
-use crate::build_sysroot::{self, Tool, Toolchain, Width, LLVM22, WIDTHS};
+use crate::build_sysroot::{self, sha256, step, Tool, Toolchain, Width, LLVM22, WIDTHS};
 use crate::steps::workspace_root;
 
 /// The toolchain of the WebAssembly and native builds.
@@ -340,11 +340,6 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Prints the start of a step.
-fn step(what: &str) {
-    println!("==> {what}");
-}
-
 fn names(targets: &[Target]) -> Vec<&'static str> {
     targets.iter().map(|t| t.name()).collect()
 }
@@ -426,24 +421,6 @@ fn unpack(root: &Path, work: &Path, package: &SourcePackage) -> Result<PathBuf> 
         package.patch
     );
     Ok(tree)
-}
-
-/// The SHA-256 of `path`, in hex, by `sha256sum`.
-fn sha256(path: &Path) -> Result<String> {
-    let out = Command::new("sha256sum")
-        .arg(path)
-        .output()
-        .context("cannot run `sha256sum`")?;
-    ensure!(
-        out.status.success(),
-        "`sha256sum {}` failed",
-        path.display()
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .map(str::to_string)
-        .with_context(|| format!("`sha256sum {}` printed nothing", path.display()))
 }
 
 /// Runs SQLite's `configure` and `make sqlite3.c shell.c` in `tree/bld`

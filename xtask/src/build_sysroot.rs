@@ -298,7 +298,8 @@ pub fn build(tc: &Toolchain) -> Result<()> {
 }
 
 /// Prints the start of a step.
-fn step(what: &str) {
+/// Print the heading of a build step.
+pub(crate) fn step(what: &str) {
     println!("==> {what}");
 }
 
@@ -498,7 +499,7 @@ fn has_deb_src() -> Result<bool> {
 }
 
 /// The SHA-256 of `path`, in hex, by `sha256sum`.
-fn sha256(path: &Path) -> Result<String> {
+pub(crate) fn sha256(path: &Path) -> Result<String> {
     let out = Command::new("sha256sum")
         .arg(path)
         .output()
