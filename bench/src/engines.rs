@@ -10,7 +10,9 @@
 //! behind a feature of this crate that forwards to the strata-api feature of
 //! the same name (for example `jit = ["strata-api/jit"]` in `Cargo.toml`).
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::wasi_engines::{Command, StrataCommand, WasmtimeCommand};
 
 /// What an engine is compared against: Strata's interpreter against wasmi,
 /// its baseline compiler against winch, its AOT compiler against cranelift.
@@ -52,6 +54,15 @@ pub trait Instance {
 pub trait Runner {
     /// Compiles and instantiates `wasm` (no imports) and finds its `run` export.
     fn load(&self, wasm: &[u8]) -> Result<Box<dyn Instance>>;
+
+    /// Compiles `wasm` as a WASI preview1 command (see [`crate::wasi_engines`]).
+    ///
+    /// # Errors
+    /// If the module does not compile or link, or the harness gives this
+    /// engine no WASI (the default).
+    fn load_command(&self, _wasm: &[u8]) -> Result<Box<dyn Command>> {
+        bail!("the harness gives this engine no WASI")
+    }
 }
 
 /// One engine of the report.
@@ -65,6 +76,9 @@ pub struct EngineSpec {
     /// Whether it runs the kernels; engines measured only for compile time
     /// (wasmi's lazy default) say false.
     pub runs_kernels: bool,
+    /// Whether it runs the real programs (WASI commands, see
+    /// [`Runner::load_command`]).
+    pub runs_programs: bool,
     /// One line on how it is configured.
     pub how: &'static str,
     /// Builds the engine.
@@ -113,6 +127,7 @@ pub fn all() -> Vec<EngineSpec> {
             category: tier.category,
             strata: true,
             runs_kernels: true,
+            runs_programs: true,
             how: tier.how,
             make: Maker::Strata(tier.config),
         })
@@ -123,6 +138,7 @@ pub fn all() -> Vec<EngineSpec> {
             category: Category::Interpreter,
             strata: false,
             runs_kernels: true,
+            runs_programs: false,
             how: "eager translation, memory64 on",
             make: Maker::Peer(|| Ok(Box::new(Wasmi::new(wasmi::CompilationMode::Eager)?))),
         },
@@ -131,6 +147,7 @@ pub fn all() -> Vec<EngineSpec> {
             category: Category::Interpreter,
             strata: false,
             runs_kernels: false,
+            runs_programs: false,
             how: "wasmi's default: validate eagerly, translate each function on first call",
             make: Maker::Peer(|| {
                 Ok(Box::new(Wasmi::new(
@@ -143,6 +160,7 @@ pub fn all() -> Vec<EngineSpec> {
             category: Category::Baseline,
             strata: false,
             runs_kernels: true,
+            runs_programs: true,
             how: "`Strategy::Winch`, memory64 on, parallel compilation (wasmtime's default)",
             make: Maker::Peer(|| Ok(Box::new(Wasmtime::new(wasmtime::Strategy::Winch)?))),
         },
@@ -151,6 +169,7 @@ pub fn all() -> Vec<EngineSpec> {
             category: Category::Optimizing,
             strata: false,
             runs_kernels: true,
+            runs_programs: true,
             how: "`Strategy::Cranelift` (default opt level), memory64 on, parallel compilation (wasmtime's default)",
             make: Maker::Peer(|| Ok(Box::new(Wasmtime::new(wasmtime::Strategy::Cranelift)?))),
         },
@@ -201,6 +220,10 @@ impl Runner for Strata {
             .get_func(&store, "run")
             .context("the module exports no `run` function")?;
         Ok(Box::new(StrataInstance { store, run }))
+    }
+
+    fn load_command(&self, wasm: &[u8]) -> Result<Box<dyn Command>> {
+        Ok(Box::new(StrataCommand::new(&self.engine, wasm)?))
     }
 }
 
@@ -280,6 +303,10 @@ impl Runner for Wasmtime {
             .get_typed_func::<i32, i64>(&mut store, "run")
             .map_err(|err| anyhow!("{err:?}"))?;
         Ok(Box::new(WasmtimeInstance { store, run }))
+    }
+
+    fn load_command(&self, wasm: &[u8]) -> Result<Box<dyn Command>> {
+        Ok(Box::new(WasmtimeCommand::new(&self.engine, wasm)?))
     }
 }
 

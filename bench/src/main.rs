@@ -3,9 +3,14 @@
 //! plus a compile-throughput benchmark, and writes `BENCHMARKS.md`, a chart
 //! and the raw results as JSON. `cargo xtask bench [--quick]` runs it.
 //!
+//! Then the real programs (Lua and SQLite, built for wasm32-wasip1 and
+//! wasm64-wasip1) run as WASI commands on every engine with WASI, beside
+//! their native builds.
+//!
 //! Before any time counts, each kernel's checksum on each engine is checked
-//! against the native build of the same C source; every timed call checks it
-//! again. A cell whose engine cannot load a module is "n/a" with the reason.
+//! against the native build of the same C source, and each program's stdout
+//! against its native run; every timed call checks it again. A cell whose
+//! engine cannot load a module is "n/a" with the reason.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -16,8 +21,11 @@ mod kernels;
 mod machine;
 mod measure;
 mod native;
+mod programs;
 mod report;
+mod report_programs;
 mod results;
+mod wasi_engines;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,12 +38,13 @@ use crate::measure::{Bench, Plan};
 use crate::results::{CompileCell, NativeRow, Outcome, Results, RunCell};
 
 const USAGE: &str = "\
-usage: strata-bench [--quick] [--out-dir DIR] [--only KERNEL]
+usage: strata-bench [--quick] [--out-dir DIR] [--only NAME]
 
   --quick         small inputs and few samples (under a minute)
   --out-dir DIR   where BENCHMARKS.md goes (default: the repository root);
                   the chart and results.json go to DIR/bench/report/
-  --only KERNEL   run only this kernel (repeatable); skips nothing else";
+  --only NAME     run only this kernel or real program (repeatable); the
+                  compile benchmark always runs";
 
 /// Command-line options.
 struct Options {
@@ -71,19 +80,40 @@ fn parse_options() -> Result<Options> {
     }
     options.out_dir = std::fs::canonicalize(&options.out_dir).unwrap_or(options.out_dir);
     for name in &options.only {
-        if !KERNELS.iter().any(|k| k.name == name) {
-            bail!("no kernel `{name}`; kernels: {}", kernel_names());
+        if !benchmark_names().any(|k| k == name) {
+            bail!(
+                "no kernel or program `{name}`; there are: {}",
+                benchmark_names().collect::<Vec<_>>().join(", ")
+            );
         }
     }
     Ok(options)
 }
 
-fn kernel_names() -> String {
+/// The kernels' and the real programs' names, which `--only` takes.
+fn benchmark_names() -> impl Iterator<Item = &'static str> {
     KERNELS
         .iter()
         .map(|k| k.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+        .chain(programs::PROGRAMS.iter().map(|p| p.name))
+}
+
+impl Options {
+    /// Whether the kernel or program `name` runs.
+    fn selected(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|k| k == name)
+    }
+}
+
+/// Sampling of real-program runs: each takes 0.1 s to seconds, so one
+/// warm-up run, then criterion's minimum of 10 samples of one run each.
+fn program_plan(quick: bool) -> Plan {
+    Plan {
+        warmup: Duration::from_millis(1),
+        measurement: Duration::from_millis(1),
+        sample_size: 10,
+        resamples: if quick { 2_000 } else { 50_000 },
+    }
 }
 
 /// Sampling plans for kernel runs and for compilation.
@@ -148,7 +178,9 @@ fn real_main() -> Result<bool> {
     let (run_plan, compile_plan) = plans(options.quick);
     let criterion_dir = criterion_dir(options.quick);
     let mut run_bench = Bench::new(&run_plan, criterion_dir.clone());
-    let mut compile_bench = Bench::new(&compile_plan, criterion_dir);
+    let mut compile_bench = Bench::new(&compile_plan, criterion_dir.clone());
+    let program_plan = program_plan(options.quick);
+    let mut program_bench = Bench::new(&program_plan, criterion_dir);
     let specs = engines::all();
     let mut built = Vec::new();
     for spec in &specs {
@@ -165,9 +197,10 @@ fn real_main() -> Result<bool> {
         &specs,
         run_plan,
         compile_plan,
+        program_plan,
     );
     for kernel in KERNELS {
-        if !options.only.is_empty() && !options.only.iter().any(|k| k == kernel.name) {
+        if !options.selected(kernel.name) {
             continue;
         }
         let n = kernel.n(options.quick);
@@ -219,6 +252,14 @@ fn real_main() -> Result<bool> {
             }
         }
     }
+
+    programs::run_all(
+        options.quick,
+        |name| options.selected(name),
+        &built,
+        &mut program_bench,
+        &mut results,
+    )?;
 
     for width in Width::ALL {
         let wat = generate::wat(generate::functions(options.quick), width);

@@ -155,6 +155,20 @@ impl Bench {
     /// name criterion's directories. If a call fails, no further call is
     /// made and the first error is returned.
     pub fn measure(&mut self, group: &str, name: &str, timed: &mut Timed<'_>) -> Result<Stats> {
+        self.measure_after(group, name, &mut || Ok(()), timed)
+    }
+
+    /// Like [`Bench::measure`], but runs `setup` before every call of
+    /// `timed`, outside the timed span (for example to give a program a
+    /// fresh copy of its files). A failing `setup` stops the cell as a
+    /// failing call does.
+    pub fn measure_after(
+        &mut self,
+        group: &str,
+        name: &str,
+        setup: &mut Timed<'_>,
+        timed: &mut Timed<'_>,
+    ) -> Result<Stats> {
         let failure: RefCell<Option<anyhow::Error>> = RefCell::new(None);
         let after_failure = self.after_failure;
         {
@@ -165,14 +179,21 @@ impl Bench {
                     if failure.borrow().is_some() {
                         return after_failure;
                     }
-                    let start = Instant::now();
+                    let mut total = Duration::ZERO;
                     for _ in 0..calls {
-                        if let Err(err) = timed() {
+                        if let Err(err) = setup() {
+                            *failure.borrow_mut() = Some(err);
+                            return after_failure;
+                        }
+                        let start = Instant::now();
+                        let result = timed();
+                        total += start.elapsed();
+                        if let Err(err) = result {
                             *failure.borrow_mut() = Some(err);
                             return after_failure;
                         }
                     }
-                    start.elapsed()
+                    total
                 })
             });
             benchmark.finish();
@@ -243,6 +264,33 @@ mod tests {
             })
             .expect_err("the fourth call fails");
         assert_eq!(err.to_string(), "wrong checksum on call 4");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn setup_runs_before_every_call_outside_the_timed_span() {
+        let dir = scratch("setup");
+        let mut bench = Bench::new(&tiny_plan(), dir.clone());
+        let (mut setups, mut calls) = (0_u64, 0_u64);
+        let stats = bench
+            .measure_after(
+                "test",
+                "setup",
+                &mut || {
+                    setups += 1;
+                    std::thread::sleep(Duration::from_millis(2));
+                    Ok(())
+                },
+                &mut || {
+                    calls += 1;
+                    std::thread::sleep(Duration::from_micros(100));
+                    Ok(())
+                },
+            )
+            .expect("measured");
+        assert_eq!(setups, calls);
+        // The 2 ms setup would dominate every sample if it were timed.
+        assert!(stats.min >= 100e-6 && stats.median < 1.5e-3, "{stats:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

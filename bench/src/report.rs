@@ -1,6 +1,7 @@
 //! Renders [`Results`] as `BENCHMARKS.md` (tables of medians and spreads,
-//! ratios against the best peer per category, wasm64/wasm32 ratios, compile
-//! throughput, where Strata is behind), `bench/report/chart.svg` and
+//! ratios against the best peer per category, wasm64/wasm32 ratios, the real
+//! programs (`report_programs`), compile throughput, where Strata is
+//! behind), `bench/report/chart.svg`, `bench/report/programs.svg` and
 //! `bench/report/results.json`. A quick run writes `*-quick` files beside
 //! them instead, so it never overwrites the committed full-run report.
 //!
@@ -16,6 +17,7 @@ use crate::engines::Category;
 use crate::generate;
 use crate::kernels::Width;
 use crate::measure::Plan;
+use crate::report_programs;
 use crate::results::{Outcome, Results};
 
 /// Interpreter target from the issue: at most this fraction of wasmi's time.
@@ -36,6 +38,10 @@ pub fn write(results: &Results, out_dir: &Path) -> Result<()> {
     let chart_path = report_dir.join(&chart_name);
     std::fs::write(&chart_path, chart::render(results))
         .with_context(|| format!("writing {}", chart_path.display()))?;
+    let programs_chart_name = format!("programs{suffix}.svg");
+    let programs_chart_path = report_dir.join(&programs_chart_name);
+    std::fs::write(&programs_chart_path, chart::render_program_widths(results))
+        .with_context(|| format!("writing {}", programs_chart_path.display()))?;
     let json_path = report_dir.join(format!("results{suffix}.json"));
     let json = serde_json::to_string_pretty(results).context("serializing results")?;
     std::fs::write(&json_path, json).with_context(|| format!("writing {}", json_path.display()))?;
@@ -44,13 +50,20 @@ pub fn write(results: &Results, out_dir: &Path) -> Result<()> {
     } else {
         out_dir.join("BENCHMARKS.md")
     };
-    let chart_link = if results.quick {
-        chart_name.clone()
-    } else {
-        format!("bench/report/{chart_name}")
+    let link = |name: &str| {
+        if results.quick {
+            name.to_string()
+        } else {
+            format!("bench/report/{name}")
+        }
     };
-    std::fs::write(&md_path, markdown(results, &chart_link))
-        .with_context(|| format!("writing {}", md_path.display()))?;
+    let chart_link = link(&chart_name);
+    let programs_chart_link = link(&programs_chart_name);
+    std::fs::write(
+        &md_path,
+        markdown(results, &chart_link, &programs_chart_link),
+    )
+    .with_context(|| format!("writing {}", md_path.display()))?;
     println!(
         "wrote {}, {} and {}",
         md_path.display(),
@@ -107,7 +120,7 @@ fn describe_plan(plan: &Plan) -> String {
 }
 
 /// A cell of the run-time table: median, MAD and range, or why not.
-fn fmt_cell(outcome: &Outcome) -> String {
+pub fn fmt_cell(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Measured(s) => format!(
             "**{}** ±{:.1}% ({}–{})",
@@ -187,7 +200,7 @@ fn width_ratios(results: &Results, engine: &str) -> Vec<(&'static str, f64)> {
         .collect()
 }
 
-fn markdown(results: &Results, chart_link: &str) -> String {
+fn markdown(results: &Results, chart_link: &str, programs_chart_link: &str) -> String {
     let mut md = String::new();
     let engines = results.kernel_engines();
     let strata_tiers: Vec<_> = engines.iter().filter(|e| e.strata).collect();
@@ -268,7 +281,9 @@ fn markdown(results: &Results, chart_link: &str) -> String {
             .iter()
             .map(|r| r.1)
             .collect();
-        let _ = writeln!(md, "\nTargets for the interpreter:\n");
+        if !ratios.is_empty() || !widths.is_empty() {
+            let _ = writeln!(md, "\nTargets for the interpreter:\n");
+        }
         if let Some(g) = geomean(&ratios) {
             let _ = writeln!(
                 md,
@@ -292,6 +307,7 @@ fn markdown(results: &Results, chart_link: &str) -> String {
             );
         }
     }
+    report_programs::headline(results, &mut md);
     let _ = writeln!(
         md,
         "\n![run time relative to native, log scale]({chart_link})\n"
@@ -372,6 +388,10 @@ fn markdown(results: &Results, chart_link: &str) -> String {
                 }
             }
         }
+    }
+    for line in report_programs::behind(results) {
+        behind += 1;
+        let _ = writeln!(md, "{line}");
     }
     if behind == 0 {
         let _ = writeln!(md, "Nowhere in this run.");
@@ -520,6 +540,8 @@ fn markdown(results: &Results, chart_link: &str) -> String {
     md.push('\n');
 
     // Compile throughput.
+    report_programs::section(results, &mut md, programs_chart_link);
+
     let _ = writeln!(md, "\n## Compile throughput\n");
     let sizes: Vec<String> = results
         .compile_module_bytes
@@ -706,7 +728,7 @@ mod tests {
             samples: 10,
             calls: 10,
         };
-        let mut results = Results::new(false, Machine::probe(), &all(), plan, plan);
+        let mut results = Results::new(false, Machine::probe(), &all(), plan, plan, plan);
         results.native.push(NativeRow {
             kernel: "sort",
             what: "test",
@@ -736,7 +758,7 @@ mod tests {
 
     #[test]
     fn markdown_reports_ratios_gaps_and_reasons() {
-        let md = markdown(&sample_results(), "chart.svg");
+        let md = markdown(&sample_results(), "chart.svg", "programs.svg");
         assert!(
             md.contains("| sort | 2.00x vs wasmi | 2.10x vs wasmi |"),
             "{md}"

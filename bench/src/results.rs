@@ -64,6 +64,8 @@ pub struct EngineInfo {
     pub strata: bool,
     /// Runs the kernels (else compile benchmark only).
     pub runs_kernels: bool,
+    /// Runs the real programs.
+    pub runs_programs: bool,
     /// How it is configured.
     pub how: &'static str,
 }
@@ -96,6 +98,36 @@ pub struct RunCell {
     pub outcome: Outcome,
 }
 
+/// A real program's reference run (see `crate::programs`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProgramRow {
+    /// Program name.
+    pub program: &'static str,
+    /// What the workload does.
+    pub what: &'static str,
+    /// Its arguments (after `argv[0]`).
+    pub args: Vec<String>,
+    /// The native build's run time, or why there is none.
+    pub native: Outcome,
+    /// What every cell's stdout was checked against.
+    pub reference: String,
+    /// Bytes of stdout of the reference run.
+    pub stdout_bytes: usize,
+}
+
+/// One real program × width × engine.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProgramCell {
+    /// Program name.
+    pub program: &'static str,
+    /// Build width.
+    pub width: Width,
+    /// Engine name.
+    pub engine: &'static str,
+    /// What happened (a wrong stdout or exit status is `Failed`).
+    pub outcome: Outcome,
+}
+
 /// Compile throughput of one engine on one width.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CompileCell {
@@ -124,10 +156,16 @@ pub struct Results {
     pub run_plan: Plan,
     /// Sampling of compilation.
     pub compile_plan: Plan,
+    /// Sampling of real-program runs.
+    pub program_plan: Plan,
     /// Native references, per kernel.
     pub native: Vec<NativeRow>,
     /// Kernel cells.
     pub runs: Vec<RunCell>,
+    /// Real programs' references, per program.
+    pub programs: Vec<ProgramRow>,
+    /// Real-program cells.
+    pub program_runs: Vec<ProgramCell>,
     /// Size of the generated module, per width.
     pub compile_module_bytes: Vec<(Width, usize)>,
     /// Compile cells.
@@ -146,6 +184,7 @@ impl Results {
         specs: &[EngineSpec],
         run_plan: Plan,
         compile_plan: Plan,
+        program_plan: Plan,
     ) -> Self {
         Results {
             quick,
@@ -158,13 +197,17 @@ impl Results {
                     category: s.category,
                     strata: s.strata,
                     runs_kernels: s.runs_kernels,
+                    runs_programs: s.runs_programs,
                     how: s.how,
                 })
                 .collect(),
             run_plan,
             compile_plan,
+            program_plan,
             native: Vec::new(),
             runs: Vec::new(),
+            programs: Vec::new(),
+            program_runs: Vec::new(),
             compile_module_bytes: Vec::new(),
             compile: Vec::new(),
             compile_disagreements: Vec::new(),
@@ -177,6 +220,22 @@ impl Results {
         self.runs
             .iter()
             .find(|c| c.kernel == kernel && c.width == width && c.engine == engine)
+    }
+
+    /// The cell for `program`, `width`, `engine`.
+    pub fn program_run(&self, program: &str, width: Width, engine: &str) -> Option<&ProgramCell> {
+        self.program_runs
+            .iter()
+            .find(|c| c.program == program && c.width == width && c.engine == engine)
+    }
+
+    /// The engines that run the real programs, by category, Strata's tier
+    /// first in each.
+    pub fn program_engines(&self) -> Vec<&EngineInfo> {
+        let mut engines: Vec<&EngineInfo> =
+            self.engines.iter().filter(|e| e.runs_programs).collect();
+        engines.sort_by_key(|e| (e.category, !e.strata));
+        engines
     }
 
     /// The engines that run kernels, by category, Strata's tier first in each.
@@ -211,12 +270,14 @@ impl Results {
         }
     }
 
-    /// No checksum mismatch, no failure and no compile disagreement.
+    /// No checksum mismatch, no failure (a real program's wrong output
+    /// included) and no compile disagreement.
     pub fn all_agree(&self) -> bool {
+        let fine =
+            |outcome: &Outcome| !matches!(outcome, Outcome::Mismatch { .. } | Outcome::Failed(_));
         self.compile_disagreements.is_empty()
-            && self
-                .runs
-                .iter()
-                .all(|c| !matches!(c.outcome, Outcome::Mismatch { .. } | Outcome::Failed(_)))
+            && self.runs.iter().all(|c| fine(&c.outcome))
+            && self.programs.iter().all(|p| fine(&p.native))
+            && self.program_runs.iter().all(|c| fine(&c.outcome))
     }
 }

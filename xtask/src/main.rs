@@ -5,7 +5,7 @@
 //!   official WASI testsuite and the repository's WASI programs (both
 //!   widths) in every built tier, failing fast;
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
-//! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/`;
+//! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/` (kernels, real programs);
 //! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files;
 //! - `cargo xtask build-sysroot`: build the wasm32 and wasm64 WASI C sysroots;
 //! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files;
@@ -54,10 +54,12 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          then the core spec scope and the WASI testsuite in every built tier
   spec   only the core spec scope and the WASI testsuite
-  bench [--quick] [--only KERNEL]
-         every Strata tier against wasmi and wasmtime, wasm32 and wasm64;
-         writes BENCHMARKS.md and bench/report/ (--quick: under a minute,
-         writes bench/report/*-quick.* instead)
+  bench [--quick] [--only NAME]
+         every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
+         the kernels, then Lua and SQLite as WASI programs (native beside
+         them after build-real-programs); writes BENCHMARKS.md and
+         bench/report/ (--quick: a few minutes, writes
+         bench/report/*-quick.* instead)
   build-kernels
          rebuild kernels/wasm32/*.wasm and kernels/wasm64/*.wasm from
          kernels/*.c (needs clang-16 and lld-16)

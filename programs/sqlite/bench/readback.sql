@@ -2,6 +2,7 @@
 -- deletes rows, drops an index, VACUUMs and checks integrity.
 .bail on
 .open test.db
+PRAGMA synchronous = OFF;
 .tables
 .schema customers
 SELECT count(*), sum(amount), count(DISTINCT customer) FROM orders;
