@@ -79,7 +79,7 @@ fn outcomes(engine: &Engine, wasm: &[u8]) -> Option<Outcomes> {
         let Some(f) = instance.get_func(&store, &name) else {
             continue;
         };
-        let ty = f.ty(&store);
+        let ty = f.ty(&store).expect("a function of this store");
         let args: Vec<Val> = ty.params.iter().map(|t| Val::default_for(*t)).collect();
         store.set_fuel(5_000);
         let r = f.call(&mut store, &args).map_err(|e| match e.trap() {

@@ -50,7 +50,7 @@ fn run() -> Result<String, Error> {
     out.push_str(&format!("grow by 1: {}\n", grow.call(&mut store, 1)?));
     out.push_str(&format!("marker: {}\n", marker.call(&mut store, ())?));
     if let Some(memory) = instance.get_memory(&store, "memory") {
-        out.push_str(&format!("size: {} pages\n", memory.size(&store)));
+        out.push_str(&format!("size: {} pages\n", memory.size(&store)?));
         if let Err(e) = memory.grow(&mut store, 1) {
             out.push_str(&format!("host grow by 1: {e}\n"));
         }

@@ -33,7 +33,7 @@ fn reverse_sum(mut caller: Caller<'_, Calls>, ptr: GuestAddr, len: GuestSize) ->
     let memory = caller
         .memory()
         .ok_or_else(|| Trap::host("reverse_sum: the caller has no memory"))?;
-    let index = memory.index_type(&caller);
+    let index = memory.index_type(&caller)?;
     caller.data_mut().push((index, ptr));
     let bytes = memory.slice_mut(&mut caller, ptr, len.get())?;
     bytes.reverse();

@@ -43,6 +43,10 @@ pub enum ErrorKind {
     Type,
     /// A host access to a linear memory was out of bounds.
     MemoryAccess,
+    /// A handle, or a reference inside a value, made by one store was used
+    /// with another (the message names the kind of handle and both stores,
+    /// as in "a Func of store #3 used with store #5"). Nothing was done.
+    WrongStore,
     /// The program ended itself with this exit status (WASI `proc_exit`):
     /// not a failure of the runtime. [`Error::exit_status`] gives the same
     /// number.
@@ -62,6 +66,7 @@ impl core::fmt::Display for ErrorKind {
             ErrorKind::Trap(code) => write!(f, "trap: {code}"),
             ErrorKind::Type => f.write_str("type error"),
             ErrorKind::MemoryAccess => f.write_str("memory access error"),
+            ErrorKind::WrongStore => f.write_str("wrong store"),
             ErrorKind::Exit(status) => write!(f, "exit with status {status}"),
         }
     }
@@ -89,7 +94,8 @@ struct Inner {
 }
 
 /// An error of the embedding API: a load, compile, link or instantiation
-/// failure, a trap, or a misuse (wrong value types). One word wide.
+/// failure, a trap, or a misuse (wrong value types, a handle of another
+/// store). One word wide.
 #[derive(Debug)]
 pub struct Error(Box<Inner>);
 
@@ -198,8 +204,12 @@ impl From<LoadError> for Error {
 impl From<MemoryAccessError> for Error {
     #[cold]
     fn from(e: MemoryAccessError) -> Self {
+        let kind = match e {
+            MemoryAccessError::WrongStore { .. } => ErrorKind::WrongStore,
+            _ => ErrorKind::MemoryAccess,
+        };
         Self(Box::new(Inner {
-            kind: ErrorKind::MemoryAccess,
+            kind,
             source: Source::MemoryAccess(e),
         }))
     }
@@ -208,8 +218,12 @@ impl From<MemoryAccessError> for Error {
 impl From<GrowError> for Error {
     #[cold]
     fn from(e: GrowError) -> Self {
+        let kind = match e {
+            GrowError::WrongStore { .. } => ErrorKind::WrongStore,
+            _ => ErrorKind::Resource,
+        };
         Self(Box::new(Inner {
-            kind: ErrorKind::Resource,
+            kind,
             source: Source::Grow(e),
         }))
     }
@@ -309,7 +323,11 @@ impl core::fmt::Display for Error {
             Source::Instantiation(e) => write!(f, "failed to instantiate module: {e}"),
             Source::Trap(t) if t.exit_status().is_some() => write!(f, "{}", self.0.kind),
             Source::Trap(t) => write!(f, "wasm trap: {t}"),
+            Source::MemoryAccess(e @ MemoryAccessError::WrongStore { .. }) => {
+                write!(f, "{}: {e}", self.0.kind)
+            }
             Source::MemoryAccess(e) => write!(f, "{e}"),
+            Source::Grow(e @ GrowError::WrongStore { .. }) => write!(f, "{}: {e}", self.0.kind),
             Source::Grow(e) => write!(f, "memory.grow refused: {e}"),
             Source::Message(m) => write!(f, "{}: {m}", self.0.kind),
         }

@@ -4,16 +4,24 @@
 //!
 //! Memory and table sizes and indices are `u64` for both index widths; a
 //! memory32 or table32 simply never reaches values past `u32::MAX`.
+//!
+//! Every handle is stamped with its store (see [`crate::handle`]); used with
+//! another store, or given a reference of another store, a method fails
+//! with [`ErrorKind::WrongStore`].
 
-use strata_ir::{GlobalType, HeapType, TableType, Val, ValType};
+use strata_ir::{GlobalType, HeapType, TableType, Val as RtVal, ValType};
 use strata_runtime::value::{from_raw, to_raw};
-use strata_runtime::{ExternVal, GlobalAddr, GlobalEntity, TableAddr, TableEntity, TagAddr};
+use strata_runtime::{
+    ExternVal, GlobalAddr, GlobalEntity, StoreId, TableAddr, TableEntity, TagAddr,
+};
 
 use crate::errors::{Error, ErrorKind};
 use crate::func::{value_matches, Func};
+use crate::handle::{Foreign, Stored};
 use crate::memory::Memory;
 use crate::store::AsStore;
 use crate::types::{val_type_of, ExternType, ValTypeText};
+use crate::val::Val;
 
 /// Anything an instance can export or a module import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,51 +74,65 @@ impl Extern {
     /// The entity's current type (a memory's or table's minimum is its
     /// current size).
     ///
-    /// # Panics
-    /// If the handle is not from this store.
-    pub fn ty(&self, store: &impl AsStore) -> ExternType {
-        match self {
-            Extern::Func(f) => ExternType::Func(f.ty(store)),
-            Extern::Table(t) => ExternType::Table(t.ty(store)),
-            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
-            Extern::Global(g) => ExternType::Global(g.ty(store)),
-            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
-        }
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the entity is of another store.
+    pub fn ty(&self, store: &impl AsStore) -> Result<ExternType, Error> {
+        Ok(match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)?),
+            Extern::Table(t) => ExternType::Table(t.ty(store)?),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)?),
+            Extern::Global(g) => ExternType::Global(g.ty(store)?),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)?),
+        })
     }
 
-    pub(crate) fn to_rt(self) -> ExternVal {
+    /// The runtime's address, if the entity is of the store `store`.
+    pub(crate) fn to_rt(self, store: StoreId) -> Result<ExternVal, Foreign> {
+        Ok(match self {
+            Extern::Func(f) => ExternVal::Func(f.0.check(store, "Func")?),
+            Extern::Table(t) => ExternVal::Table(t.0.check(store, "Table")?),
+            Extern::Memory(m) => ExternVal::Memory(m.0.check(store, "Memory")?),
+            Extern::Global(g) => ExternVal::Global(g.0.check(store, "Global")?),
+            Extern::Tag(t) => ExternVal::Tag(t.0.check(store, "Tag")?),
+        })
+    }
+
+    /// The store that made the entity.
+    pub(crate) fn store(&self) -> StoreId {
         match self {
-            Extern::Func(f) => ExternVal::Func(f.0),
-            Extern::Table(t) => ExternVal::Table(t.0),
-            Extern::Memory(m) => ExternVal::Memory(m.0),
-            Extern::Global(g) => ExternVal::Global(g.0),
-            Extern::Tag(t) => ExternVal::Tag(t.0),
+            Extern::Func(f) => f.0.store(),
+            Extern::Table(t) => t.0.store(),
+            Extern::Memory(m) => m.0.store(),
+            Extern::Global(g) => g.0.store(),
+            Extern::Tag(t) => t.0.store(),
         }
     }
 }
 
-pub(crate) fn extern_from_rt(v: ExternVal) -> Extern {
+/// The handle of a runtime address of the store `store`.
+pub(crate) fn extern_from_rt(v: ExternVal, store: StoreId) -> Extern {
     match v {
-        ExternVal::Func(f) => Extern::Func(Func(f)),
-        ExternVal::Table(t) => Extern::Table(Table(t)),
-        ExternVal::Memory(m) => Extern::Memory(Memory(m)),
-        ExternVal::Global(g) => Extern::Global(Global(g)),
-        ExternVal::Tag(t) => Extern::Tag(Tag(t)),
+        ExternVal::Func(f) => Extern::Func(Func(Stored::new(store, f))),
+        ExternVal::Table(t) => Extern::Table(Table(Stored::new(store, t))),
+        ExternVal::Memory(m) => Extern::Memory(Memory(Stored::new(store, m))),
+        ExternVal::Global(g) => Extern::Global(Global(Stored::new(store, g))),
+        ExternVal::Tag(t) => Extern::Tag(Tag(Stored::new(store, t))),
     }
 }
 
-/// An exception tag in a store.
+/// An exception tag in a store. A `Copy` handle stamped with its store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Tag(pub(crate) TagAddr);
+pub struct Tag(pub(crate) Stored<TagAddr>);
 
 impl Tag {
     /// The tag's type: its payload is the function type's parameters.
     ///
-    /// # Panics
-    /// If the handle is not from this store.
-    pub fn ty(&self, store: &impl AsStore) -> strata_ir::FuncType {
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the tag is of another store.
+    pub fn ty(&self, store: &impl AsStore) -> Result<strata_ir::FuncType, Error> {
         let rt = store.rt();
-        rt.sigs.get(rt.tags[self.0.index()].sig).clone()
+        let addr = self.0.get(rt, "Tag")?;
+        Ok(rt.sigs.get(rt.tags[addr.index()].sig).clone())
     }
 }
 
@@ -159,7 +181,7 @@ fn check_no_concrete(ty: ValType, what: &str) -> Result<(), Error> {
     }
 }
 
-fn type_mismatch(what: &str, expected: ValType, given: &Val) -> Error {
+fn type_mismatch(what: &str, expected: ValType, given: &RtVal) -> Error {
     Error::msg(
         ErrorKind::Type,
         format!(
@@ -170,19 +192,23 @@ fn type_mismatch(what: &str, expected: ValType, given: &Val) -> Error {
     )
 }
 
-/// A global in a store.
+/// A global in a store. A `Copy` handle stamped with its store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Global(pub(crate) GlobalAddr);
+pub struct Global(pub(crate) Stored<GlobalAddr>);
 
 impl Global {
     /// A host global of type `ty` holding `value`.
     ///
     /// # Errors
     /// [`ErrorKind::Type`] if `value` is not of type `ty.ty`;
-    /// [`ErrorKind::Unsupported`] for concrete reference types.
+    /// [`ErrorKind::Unsupported`] for concrete reference types;
+    /// [`ErrorKind::WrongStore`] if `value` is a reference of another store.
     pub fn new(store: &mut impl AsStore, ty: GlobalType, value: Val) -> Result<Global, Error> {
         check_no_concrete(ty.ty, "global")?;
         let rt = store.rt_mut();
+        let value = value
+            .to_rt(rt.id())
+            .map_err(|e| e.context("global initializer"))?;
         if !value_matches(rt, &value, ty.ty) {
             return Err(type_mismatch("global initializer", ty.ty, &value));
         }
@@ -190,30 +216,40 @@ impl Global {
             ty,
             value: to_raw(value),
         });
-        Ok(Global(GlobalAddr(rt.globals.len() as u32 - 1)))
+        Ok(Global(Stored::new(
+            rt.id(),
+            GlobalAddr(rt.globals.len() as u32 - 1),
+        )))
     }
 
     /// The global's type.
     ///
-    /// # Panics
-    /// If the handle is not from this store (so for all accessors below).
-    pub fn ty(&self, store: &impl AsStore) -> GlobalType {
-        store.rt().globals[self.0.index()].ty
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the global is of another store (so for
+    /// all methods below).
+    pub fn ty(&self, store: &impl AsStore) -> Result<GlobalType, Error> {
+        let rt = store.rt();
+        Ok(rt.globals[self.0.get(rt, "Global")?.index()].ty)
     }
 
     /// The current value.
-    pub fn get(&self, store: &impl AsStore) -> Val {
-        store.rt().global_value(self.0)
+    pub fn get(&self, store: &impl AsStore) -> Result<Val, Error> {
+        let rt = store.rt();
+        let addr = self.0.get(rt, "Global")?;
+        Ok(Val::from_rt(rt.global_value(addr), rt.id()))
     }
 
     /// Set the value.
     ///
     /// # Errors
     /// [`ErrorKind::Type`] if the global is immutable or `value` has the
-    /// wrong type.
+    /// wrong type; [`ErrorKind::WrongStore`] if `value` is a reference of
+    /// another store.
     pub fn set(&self, store: &mut impl AsStore, value: Val) -> Result<(), Error> {
         let rt = store.rt_mut();
-        let ty = rt.globals[self.0.index()].ty;
+        let addr = self.0.get(rt, "Global")?;
+        let value = value.to_rt(rt.id()).map_err(|e| e.context("global.set"))?;
+        let ty = rt.globals[addr.index()].ty;
         if !ty.mutable {
             return Err(Error::msg(
                 ErrorKind::Type,
@@ -223,14 +259,15 @@ impl Global {
         if !value_matches(rt, &value, ty.ty) {
             return Err(type_mismatch("global.set", ty.ty, &value));
         }
-        rt.globals[self.0.index()].value = to_raw(value);
+        rt.globals[addr.index()].value = to_raw(value);
         Ok(())
     }
 }
 
-/// A table in a store (table32 or table64, as its type says).
+/// A table in a store (table32 or table64, as its type says). A `Copy`
+/// handle stamped with its store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Table(pub(crate) TableAddr);
+pub struct Table(pub(crate) Stored<TableAddr>);
 
 impl Table {
     /// A host table of type `ty` with every element `init`, under the store's
@@ -239,11 +276,15 @@ impl Table {
     /// # Errors
     /// [`ErrorKind::Type`] if `init` is not of the element type;
     /// [`ErrorKind::Resource`] if the minimum exceeds the cap;
-    /// [`ErrorKind::Unsupported`] for concrete element types.
+    /// [`ErrorKind::Unsupported`] for concrete element types;
+    /// [`ErrorKind::WrongStore`] if `init` is a reference of another store.
     pub fn new(store: &mut impl AsStore, ty: TableType, init: Val) -> Result<Table, Error> {
         let elem = ValType::Ref(ty.elem);
         check_no_concrete(elem, "table")?;
         let rt = store.rt_mut();
+        let init = init
+            .to_rt(rt.id())
+            .map_err(|e| e.context("table initializer"))?;
         if !value_matches(rt, &init, elem) {
             return Err(type_mismatch("table initializer", elem, &init));
         }
@@ -256,38 +297,57 @@ impl Table {
         let table = TableEntity::new(ty, to_raw(init), rt.config.max_table_elements)
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host table: {e}")))?;
         rt.tables.push(table);
-        Ok(Table(TableAddr(rt.tables.len() as u32 - 1)))
+        Ok(Table(Stored::new(
+            rt.id(),
+            TableAddr(rt.tables.len() as u32 - 1),
+        )))
+    }
+
+    /// The table entity, if the handle is of `store`.
+    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s TableEntity, Foreign> {
+        let rt = store.rt();
+        Ok(&rt.tables[self.0.get(rt, "Table")?.index()])
     }
 
     /// The table's type, with its current size as minimum.
-    pub fn ty(&self, store: &impl AsStore) -> TableType {
-        store.rt().tables[self.0.index()].current_type()
+    ///
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the table is of another store (so for
+    /// all methods below).
+    pub fn ty(&self, store: &impl AsStore) -> Result<TableType, Error> {
+        Ok(self.entity(store)?.current_type())
     }
 
     /// Current size in elements.
-    pub fn size(&self, store: &impl AsStore) -> u64 {
-        store.rt().tables[self.0.index()].size()
+    pub fn size(&self, store: &impl AsStore) -> Result<u64, Error> {
+        Ok(self.entity(store)?.size())
     }
 
     /// The element at `index`, `None` if out of bounds.
-    pub fn get(&self, store: &impl AsStore, index: u64) -> Option<Val> {
-        let t = &store.rt().tables[self.0.index()];
-        let raw = t.get(index).ok()?;
-        Some(from_raw(raw, ValType::Ref(t.ty().elem)))
+    pub fn get(&self, store: &impl AsStore, index: u64) -> Result<Option<Val>, Error> {
+        let t = self.entity(store)?;
+        let Ok(raw) = t.get(index) else {
+            return Ok(None);
+        };
+        let value = from_raw(raw, ValType::Ref(t.ty().elem));
+        Ok(Some(Val::from_rt(value, store.rt().id())))
     }
 
     /// Set the element at `index`.
     ///
     /// # Errors
     /// [`ErrorKind::Type`] for a value of the wrong type;
-    /// [`ErrorKind::Trap`] (table out of bounds) for a bad index.
+    /// [`ErrorKind::Trap`] (table out of bounds) for a bad index;
+    /// [`ErrorKind::WrongStore`] if `value` is a reference of another store.
     pub fn set(&self, store: &mut impl AsStore, index: u64, value: Val) -> Result<(), Error> {
         let rt = store.rt_mut();
-        let elem = ValType::Ref(rt.tables[self.0.index()].ty().elem);
+        let addr = self.0.get(rt, "Table")?;
+        let value = value.to_rt(rt.id()).map_err(|e| e.context("table.set"))?;
+        let elem = ValType::Ref(rt.tables[addr.index()].ty().elem);
         if !value_matches(rt, &value, elem) {
             return Err(type_mismatch("table.set", elem, &value));
         }
-        rt.tables[self.0.index()]
+        rt.tables[addr.index()]
             .set(index, to_raw(value))
             .map_err(|code| Error::from(strata_ir::Trap::new(code)))
     }
@@ -296,17 +356,20 @@ impl Table {
     ///
     /// # Errors
     /// [`ErrorKind::Type`] for an `init` of the wrong type;
-    /// [`ErrorKind::Resource`] if the growth is refused.
+    /// [`ErrorKind::Resource`] if the growth is refused;
+    /// [`ErrorKind::WrongStore`] if `init` is a reference of another store.
     pub fn grow(&self, store: &mut impl AsStore, delta: u64, init: Val) -> Result<u64, Error> {
         let rt = store.rt_mut();
-        let elem = ValType::Ref(rt.tables[self.0.index()].ty().elem);
+        let addr = self.0.get(rt, "Table")?;
+        let init = init.to_rt(rt.id()).map_err(|e| e.context("table.grow"))?;
+        let elem = ValType::Ref(rt.tables[addr.index()].ty().elem);
         if !value_matches(rt, &init, elem) {
             return Err(type_mismatch("table.grow", elem, &init));
         }
-        let table = &rt.tables[self.0.index()];
+        let table = &rt.tables[addr.index()];
         let (size, max) = (table.size(), table.ty().limits.max);
         let cap = rt.config.max_table_elements;
-        rt.grow_table(self.0, delta, to_raw(init)).ok_or_else(|| {
+        rt.grow_table(addr, delta, to_raw(init)).ok_or_else(|| {
             let max = max.map_or_else(|| "none".to_string(), |m| m.to_string());
             Error::msg(
                 ErrorKind::Resource,

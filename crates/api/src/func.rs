@@ -2,28 +2,35 @@
 //! [`Func::new`] (untyped) or [`Func::wrap`] (a Rust closure), typed views
 //! ([`Func::typed`]), and [`Caller`], what a host function sees of its
 //! caller.
+//!
+//! A [`Func`] is stamped with its store: calling it with another store, or
+//! passing it (or any reference) to a function of another store, fails with
+//! [`ErrorKind::WrongStore`] before anything runs.
 
 use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use strata_ir::{FuncAddr, FuncType, HeapType, IndexType, Trap, Val, ValType};
+use strata_ir::{FuncAddr, FuncType, HeapType, IndexType, Trap, Val as RtVal, ValType};
 use strata_runtime::signature::canonical_func_type;
 use strata_runtime::{FuncKind, HostContext, HostFunc, InstanceAddr, Store as RtStore};
 
 use crate::errors::{Error, ErrorKind};
 use crate::externals::{extern_from_rt, Extern};
+use crate::handle::Stored;
 use crate::host::{HostFuncDef, IntoHostFunc};
 use crate::instance::Instance;
 use crate::memory::Memory;
 use crate::store::{data_of, data_of_mut, extern_data, sealed::Sealed, AsStore};
 use crate::typed::{TypedFunc, WasmList};
 use crate::types::{types_text, val_type_of};
+use crate::val::{convert_in, with_buf, Val};
 
 /// A function in a store: exported by an instance or defined by the host.
-/// A `Copy` handle, valid with the store that made it.
+/// A `Copy` handle stamped with the store that made it; with any other
+/// store its methods fail with [`ErrorKind::WrongStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Func(pub(crate) FuncAddr);
+pub struct Func(pub(crate) Stored<FuncAddr>);
 
 impl Func {
     /// A host function of type `ty`. `f` reads its arguments (already checked
@@ -33,6 +40,9 @@ impl Func {
     ///
     /// Host function types may not use concrete reference types (`(ref $t)`)
     /// yet: such a function matches no import.
+    ///
+    /// A reference result of another store than the caller's makes the call
+    /// trap (naming both stores) instead of reaching wasm.
     pub fn new<S, F>(store: &mut S, ty: FuncType, f: F) -> Func
     where
         S: AsStore,
@@ -40,7 +50,10 @@ impl Func {
     {
         let rt = store.rt_mut();
         let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
-        Func(rt.push_host_func(sig, host_func::<S::Data, F>(f)))
+        Func(Stored::new(
+            rt.id(),
+            rt.push_host_func(sig, host_func::<S::Data, F>(f)),
+        ))
     }
 
     /// A host function from a Rust closure `Fn(Caller<'_, T>, A1, .., An) ->
@@ -70,7 +83,10 @@ impl Func {
         index: Option<IndexType>,
     ) -> Func {
         let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
-        Func(rt.push_host_func(sig, def.bind(index)))
+        Func(Stored::new(
+            rt.id(),
+            rt.push_host_func(sig, def.bind(index)),
+        ))
     }
 
     /// A typed view of the function, its type checked once against the Rust
@@ -81,7 +97,7 @@ impl Func {
     /// # Errors
     /// [`ErrorKind::Type`] if the types differ (the message names both), or
     /// if `P` or `R` holds a guest address or size and the function has no
-    /// memory.
+    /// memory; [`ErrorKind::WrongStore`] if the function is of another store.
     pub fn typed<P: WasmList, R: WasmList>(
         &self,
         store: &impl AsStore,
@@ -90,10 +106,12 @@ impl Func {
     }
 
     /// The index type of memory 0 of the function's instance (`None` for
-    /// host functions and instances without memory).
+    /// host functions, instances without memory and functions of another
+    /// store).
     pub(crate) fn memory_index_type(&self, store: &impl AsStore) -> Option<IndexType> {
         let rt = store.rt();
-        match &rt.funcs.get(self.index())?.kind {
+        let addr = self.0.get(rt, "Func").ok()?;
+        match &rt.funcs.get(addr.index())?.kind {
             FuncKind::Wasm { instance, .. } => {
                 let mem = rt.instances.get(instance.index())?.memories.first()?;
                 Some(rt.memories.get(mem.index())?.index_type())
@@ -104,11 +122,12 @@ impl Func {
 
     /// The function's type (in the store's canonical form).
     ///
-    /// # Panics
-    /// If the handle is not from this store.
-    pub fn ty(&self, store: &impl AsStore) -> FuncType {
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the function is of another store.
+    pub fn ty(&self, store: &impl AsStore) -> Result<FuncType, Error> {
         let rt = store.rt();
-        rt.sigs.get(rt.funcs[self.index()].sig).clone()
+        let addr = self.0.get(rt, "Func")?;
+        Ok(rt.sigs.get(rt.funcs[addr.index()].sig).clone())
     }
 
     /// Call the function with `args` and return its results.
@@ -116,72 +135,87 @@ impl Func {
     /// # Errors
     /// Kind [`ErrorKind::Type`] if the arguments do not match the function's
     /// parameter types (the message names both lists);
+    /// [`ErrorKind::WrongStore`] if the function, or a reference among the
+    /// arguments, is of another store (the message names the argument);
     /// [`ErrorKind::Trap`] if execution traps.
     pub fn call(&self, store: &mut impl AsStore, args: &[Val]) -> Result<Vec<Val>, Error> {
         let rt = store.rt_mut();
-        let Some(entity) = rt.funcs.get(self.index()) else {
-            return Err(Error::msg(
-                ErrorKind::Type,
-                format!("function handle {} is not from this store", self.0 .0),
-            ));
-        };
-        let ty = rt.sigs.get(entity.sig);
-        check_args(rt, &ty.params, args)?;
-        Ok(rt.invoke(self.0, args)?)
+        let id = rt.id();
+        let addr = self.0.get(rt, "Func")?;
+        let sig = rt.funcs[addr.index()].sig;
+        let results = convert_in(
+            args,
+            RtVal::I32(0),
+            |i, v| {
+                v.to_rt(id)
+                    .map_err(|e| e.context(format_args!("argument {i}")))
+            },
+            |args| -> Result<Vec<RtVal>, Error> {
+                check_args(rt, &rt.sigs.get(sig).params, args)?;
+                Ok(rt.invoke(addr, args)?)
+            },
+        )??;
+        Ok(results.into_iter().map(|v| Val::from_rt(v, id)).collect())
     }
 
     /// The function as a `funcref` value.
     pub fn to_val(&self) -> Val {
-        Val::FuncRef(Some(self.0))
+        Val::FuncRef(Some(*self))
     }
 
     /// The function a non-null `funcref` value points to.
     pub fn from_val(value: &Val) -> Option<Func> {
-        match value {
-            Val::FuncRef(Some(f)) => Some(Func(*f)),
-            _ => None,
-        }
+        value.func_ref()
     }
 
-    /// The store address.
+    /// The address in its store.
     pub fn addr(&self) -> FuncAddr {
-        self.0
-    }
-
-    fn index(&self) -> usize {
-        self.0 .0 as usize
+        self.0.addr()
     }
 }
 
 /// Wrap a typed host closure as the runtime's untyped host function. (A
 /// separate function so the closure's type does not mention the store type,
-/// which may borrow.)
+/// which may borrow.) Parameters are stamped with the calling store and
+/// results checked against it.
 fn host_func<T, F>(f: F) -> HostFunc
 where
     T: Send + 'static,
     F: Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
 {
     Arc::new(
-        move |cx: HostContext<'_>, params: &[Val], results: &mut [Val]| {
+        move |cx: HostContext<'_>, params: &[RtVal], results: &mut [RtVal]| {
             if !cx.store.host_data.is::<T>() {
                 return Err(Trap::host(
                     "host function called from a store with another data type",
                 ));
             }
-            f(
-                Caller {
-                    cx,
-                    _data: PhantomData,
-                },
-                params,
-                results,
-            )
+            let id = cx.store.id();
+            let stamp = |_, v: &RtVal| Ok::<_, Trap>(Val::from_rt(*v, id));
+            convert_in(params, Val::I32(0), stamp, |params| {
+                with_buf(results.len(), Val::I32(0), |api_results| {
+                    for (d, v) in api_results.iter_mut().zip(results.iter()) {
+                        *d = Val::from_rt(*v, id);
+                    }
+                    let caller = Caller {
+                        cx,
+                        _data: PhantomData,
+                    };
+                    f(caller, params, api_results)?;
+                    for (i, (out, v)) in results.iter_mut().zip(api_results.iter()).enumerate() {
+                        *out = v
+                            .to_rt(id)
+                            .map_err(|e| Trap::host(format!("host function result {i}: {e}")))?;
+                    }
+                    Ok(())
+                })
+            })?
         },
     )
 }
 
 /// Check call arguments against parameter types (canonical).
-fn check_args(rt: &RtStore, params: &[ValType], args: &[Val]) -> Result<(), Error> {
+fn check_args(rt: &RtStore, params: &[ValType], args: &[RtVal]) -> Result<(), Error> {
     let ok = params.len() == args.len()
         && params
             .iter()
@@ -201,18 +235,19 @@ fn check_args(rt: &RtStore, params: &[ValType], args: &[Val]) -> Result<(), Erro
     ))
 }
 
-/// Whether `v` is a value of the canonical type `ty` in `rt`.
-pub(crate) fn value_matches(rt: &RtStore, v: &Val, ty: ValType) -> bool {
+/// Whether `v` (a runtime value of `rt`, its references already checked to
+/// be of `rt`) is a value of the canonical type `ty` in `rt`.
+pub(crate) fn value_matches(rt: &RtStore, v: &RtVal, ty: ValType) -> bool {
     if !v.matches_shape(ty) {
         return false;
     }
     match (v, ty) {
-        (Val::FuncRef(Some(f)), ValType::Ref(r)) => match r.heap {
+        (RtVal::FuncRef(Some(f)), ValType::Ref(r)) => match r.heap {
             HeapType::Concrete(sig) => rt.funcs.get(f.0 as usize).is_some_and(|e| e.sig.0 == sig.0),
             HeapType::NoFunc => false,
             _ => (f.0 as usize) < rt.funcs.len(),
         },
-        (Val::ExternRef(Some(e)), ValType::Ref(r)) => {
+        (RtVal::ExternRef(Some(e)), ValType::Ref(r)) => {
             r.heap != HeapType::NoExtern && (e.0 as usize) < rt.externs.len()
         }
         _ => true,
@@ -243,7 +278,8 @@ impl<T: Send + 'static> Caller<'_, T> {
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let InstanceAddr(i) = self.cx.caller?;
         let inst = self.cx.store.instances.get(i as usize)?;
-        inst.export(name).map(extern_from_rt)
+        let id = self.cx.store.id();
+        inst.export(name).map(|e| extern_from_rt(e, id))
     }
 
     /// Memory 0 of the calling instance, against which guest addresses
@@ -252,17 +288,19 @@ impl<T: Send + 'static> Caller<'_, T> {
     pub fn memory(&self) -> Option<Memory> {
         let InstanceAddr(i) = self.cx.caller?;
         let inst = self.cx.store.instances.get(i as usize)?;
-        inst.memories.first().copied().map(Memory)
+        let id = self.cx.store.id();
+        inst.memories.first().map(|&m| Memory(Stored::new(id, m)))
     }
 
     /// The calling instance, if a wasm function made the call.
     pub fn instance(&self) -> Option<Instance> {
-        self.cx.caller.map(Instance)
+        let id = self.cx.store.id();
+        self.cx.caller.map(|i| Instance(Stored::new(id, i)))
     }
 
     /// A new non-null `externref` value holding `value`.
     pub fn new_extern_ref(&mut self, value: impl Any + Send) -> Val {
-        Val::ExternRef(Some(self.cx.store.push_extern(Box::new(value))))
+        crate::store::new_extern_ref(self.cx.store, Box::new(value))
     }
 
     /// The host value an `externref` holds (see

@@ -3,21 +3,25 @@
 //! Instantiation follows the spec's order (imports checked, entities
 //! allocated, segments applied, start function run) in
 //! `strata_runtime::instantiate`; this module only maps handles and errors.
+//! Every import must be of the store the module is instantiated in.
 
 use strata_runtime::instantiate::instantiate;
-use strata_runtime::{ExternVal, InstanceAddr, InstantiationError, LinkError, LinkErrorKind};
+use strata_runtime::{InstanceAddr, InstantiationError, LinkError, LinkErrorKind};
 
 use crate::errors::{Error, ErrorKind};
 use crate::externals::{extern_from_rt, Extern, Global, Table};
 use crate::func::Func;
+use crate::handle::Stored;
 use crate::memory::Memory;
 use crate::module::Module;
 use crate::store::AsStore;
 use crate::typed::{TypedFunc, WasmList};
 
-/// An instance of a module in a store. A `Copy` handle.
+/// An instance of a module in a store. A `Copy` handle stamped with its
+/// store: with another store it has no exports, and the methods that can
+/// fail return [`ErrorKind::WrongStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Instance(pub(crate) InstanceAddr);
+pub struct Instance(pub(crate) Stored<InstanceAddr>);
 
 impl Instance {
     /// Instantiate `module` with `imports` given in the module's import
@@ -29,25 +33,25 @@ impl Instance {
     /// caps (the message names the cap and the requested size);
     /// [`ErrorKind::Trap`](crate::ErrorKind::Trap) if a segment is out of bounds or the start
     /// function traps — the entities created up to then stay in the store,
-    /// as the spec requires.
+    /// as the spec requires; [`ErrorKind::WrongStore`] if an import is of
+    /// another store (the message names the import), before anything is
+    /// created.
     pub fn new(
         store: &mut impl AsStore,
         module: &Module,
         imports: &[Extern],
     ) -> Result<Self, Error> {
-        let rt_imports: Vec<_> = imports.iter().map(|e| e.to_rt()).collect();
-        if let Some(i) = rt_imports.iter().position(|e| !in_store(store.rt(), *e)) {
-            return Err(Error::msg(
-                ErrorKind::Type,
-                format!(
-                    "import {i}: the given {} is not from this store",
-                    rt_imports[i].kind()
-                ),
-            ));
+        let id = store.rt().id();
+        let mut rt_imports = Vec::with_capacity(imports.len());
+        for (i, import) in imports.iter().enumerate() {
+            match import.to_rt(id) {
+                Ok(e) => rt_imports.push(e),
+                Err(e) => return Err(e.context(import_text(module, i))),
+            }
         }
         let rt = store.rt_mut();
         match instantiate(rt, module.ir(), module.code().clone(), &rt_imports) {
-            Ok(addr) => Ok(Instance(addr)),
+            Ok(addr) => Ok(Instance(Stored::new(id, addr))),
             Err(InstantiationError::Link(e)) => Err(readable_link_error(store, module, imports, e)),
             Err(e) => Err(e.into()),
         }
@@ -58,12 +62,14 @@ impl Instance {
     ///
     /// # Errors
     /// [`ErrorKind::Type`](crate::ErrorKind::Type) if there is no such
-    /// function export or its type differs (the message names both types).
+    /// function export or its type differs (the message names both types);
+    /// [`ErrorKind::WrongStore`] if the instance is of another store.
     pub fn get_typed_func<P: WasmList, R: WasmList>(
         &self,
         store: &impl AsStore,
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
+        self.0.get(store.rt(), "Instance")?;
         let Some(func) = self.get_func(store, name) else {
             return Err(Error::msg(
                 ErrorKind::Type,
@@ -73,10 +79,16 @@ impl Instance {
         func.typed(store)
     }
 
-    /// The export `name`, if there is one.
+    /// The export `name`, if there is one; `None` also if the instance is of
+    /// another store, which has no such instance (so nothing of that store
+    /// is ever returned). [`Instance::get_typed_func`] and
+    /// [`Linker::instance`](crate::Linker::instance) report that case as
+    /// [`ErrorKind::WrongStore`].
     pub fn get_export(&self, store: &impl AsStore, name: &str) -> Option<Extern> {
-        let inst = store.rt().instances.get(self.0.index())?;
-        inst.export(name).map(extern_from_rt)
+        let rt = store.rt();
+        let addr = self.0.get(rt, "Instance").ok()?;
+        let inst = rt.instances.get(addr.index())?;
+        inst.export(name).map(|e| extern_from_rt(e, rt.id()))
     }
 
     /// The function export `name`.
@@ -99,23 +111,37 @@ impl Instance {
         self.get_export(store, name)?.into_table()
     }
 
-    /// All exports, in declaration order, with their names.
+    /// All exports, in declaration order, with their names (none if the
+    /// instance is of another store, as for [`Instance::get_export`]).
     pub fn exports<'s>(
         &self,
         store: &'s impl AsStore,
     ) -> impl Iterator<Item = (&'s str, Extern)> + 's {
-        let inst = store.rt().instances.get(self.0.index());
+        let rt = store.rt();
+        let id = rt.id();
+        let inst = self
+            .0
+            .get(rt, "Instance")
+            .ok()
+            .and_then(|addr| rt.instances.get(addr.index()));
         inst.into_iter().flat_map(move |inst| {
-            inst.module
-                .exports
-                .iter()
-                .filter_map(move |e| Some((e.name.as_str(), extern_from_rt(inst.export(&e.name)?))))
+            inst.module.exports.iter().filter_map(move |e| {
+                Some((e.name.as_str(), extern_from_rt(inst.export(&e.name)?, id)))
+            })
         })
     }
 
-    /// The store address.
+    /// The address in its store.
     pub fn addr(&self) -> InstanceAddr {
-        self.0
+        self.0.addr()
+    }
+}
+
+/// `import 2 (env.f)`: an import of `module` by position, for messages.
+fn import_text(module: &Module, index: usize) -> String {
+    match module.imports().nth(index) {
+        Some(i) => format!("import {index} ({}.{})", i.module(), i.name()),
+        None => format!("import {index}"),
     }
 }
 
@@ -132,21 +158,10 @@ fn readable_link_error(
             .imports()
             .zip(imports)
             .find(|(i, _)| i.module() == e.module && i.name() == e.name);
-        if let Some((import, given)) = found {
+        if let Some((import, Ok(given))) = found.map(|(i, g)| (i, g.ty(store))) {
             *expected = import.ty().to_string();
-            *actual = given.ty(store).to_string();
+            *actual = given.to_string();
         }
     }
     e.into()
-}
-
-/// Whether `e` addresses an entity of `rt`.
-fn in_store(rt: &strata_runtime::Store, e: ExternVal) -> bool {
-    match e {
-        ExternVal::Func(f) => f.index() < rt.funcs.len(),
-        ExternVal::Table(t) => t.index() < rt.tables.len(),
-        ExternVal::Memory(m) => m.index() < rt.memories.len(),
-        ExternVal::Global(g) => g.index() < rt.globals.len(),
-        ExternVal::Tag(t) => t.index() < rt.tags.len(),
-    }
 }

@@ -8,9 +8,11 @@
 //! - a [`Module`] is a loaded, validated and compiled module (binary or text);
 //! - a [`Store`] owns every runtime entity — functions, memories, tables,
 //!   globals, instances — together with the embedder's data `T`;
-//! - [`Func`], [`Memory`], [`Table`], [`Global`] and [`Instance`] are `Copy`
-//!   handles into a store: they are only meaningful with the store that made
-//!   them;
+//! - [`Func`], [`Memory`], [`Table`], [`Global`], [`Tag`] and [`Instance`]
+//!   are `Copy` handles into a store, stamped with its [`StoreId`], as are
+//!   the references inside a [`Val`]: used with another store they fail with
+//!   [`ErrorKind::WrongStore`] (one integer compare per call), never touching
+//!   an entity of that store;
 //! - a [`Linker`] resolves a module's imports by name.
 //!
 //! Memories and tables keep their index width (`i32` or `i64`, memory64 and
@@ -94,6 +96,7 @@ pub mod errors;
 mod externals;
 mod func;
 mod guest;
+mod handle;
 mod host;
 mod instance;
 mod limits;
@@ -103,6 +106,7 @@ mod module;
 mod store;
 mod typed;
 mod types;
+mod val;
 
 pub use config::Config;
 pub use engine::Engine;
@@ -117,15 +121,16 @@ pub use linker::Linker;
 pub use memory::{GrowError, Memory, MemoryAccessError};
 pub use module::{ExportType, ImportType, Module};
 pub use store::{AsStore, Store};
-pub use strata_runtime::InterruptHandle;
+pub use strata_runtime::{InterruptHandle, StoreId};
 pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;
+pub use val::{AnyRef, ExnRef, ExternRef, Val};
 
 #[cfg(feature = "aot")]
 pub use strata_aot::{Aot, AotModule, ArtifactError};
 pub use strata_ir::{
     ExternAddr, ExternKind, Features, FuncAddr, FuncType, GlobalType, HeapType, IndexType, Limits,
-    MemoryType, RefType, TableType, Trap, TrapCode, TrapFrame, Val, ValType,
+    MemoryType, RefType, TableType, Trap, TrapCode, TrapFrame, ValType,
 };
 /// The baseline JIT tier (x86-64; elsewhere it refuses to compile).
 #[cfg(feature = "jit")]

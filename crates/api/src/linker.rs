@@ -6,15 +6,19 @@
 //! test suite's `register` needs). Rust-typed host functions
 //! ([`Linker::func_wrap`]) are kept as templates and resolved per module:
 //! their guest pointers become `i32` or `i64` after the module's memory.
+//!
+//! Store entities carry their store (see [`crate::handle`]): a linker holds
+//! entities of one store only, and instantiating in another store with one
+//! of them as an import fails with [`ErrorKind::WrongStore`].
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use strata_ir::IndexType;
-use strata_runtime::{LinkError, LinkErrorKind};
+use strata_runtime::{LinkError, LinkErrorKind, StoreId};
 
 use crate::engine::Engine;
-use crate::errors::Error;
+use crate::errors::{Error, ErrorKind};
 use crate::externals::Extern;
 use crate::func::Func;
 use crate::host::{HostFuncDef, IntoHostFunc};
@@ -41,9 +45,12 @@ enum Definition {
 /// [`Global`](crate::Global), or every export of an [`Instance`]), which
 /// must then only be used with that store, and Rust-typed host functions
 /// ([`Linker::func_wrap`]), which work with any store of data type `T`.
+/// Entities of a second store are refused with [`ErrorKind::WrongStore`].
 pub struct Linker<T> {
     engine: Engine,
     defs: HashMap<(String, String), Definition>,
+    /// The store of the entities among the definitions, once there is one.
+    store: Option<StoreId>,
     _data: PhantomData<fn() -> T>,
 }
 
@@ -53,6 +60,7 @@ impl<T: Send + 'static> Linker<T> {
         Self {
             engine: engine.clone(),
             defs: HashMap::new(),
+            store: None,
             _data: PhantomData,
         }
     }
@@ -65,17 +73,34 @@ impl<T: Send + 'static> Linker<T> {
     /// Define `module`.`name` as `item`, replacing an earlier definition.
     ///
     /// # Errors
-    /// None yet; the `Result` leaves room for checks (for example refusing
-    /// shadowing) without an API break.
+    /// [`ErrorKind::WrongStore`] if the linker already holds entities of
+    /// another store than `item`'s (the message names both stores); nothing
+    /// is defined then.
     pub fn define(
         &mut self,
         module: &str,
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self, Error> {
+        let item = item.into();
+        let item_store = item.store();
+        match self.store {
+            Some(store) if store != item_store => {
+                return Err(Error::msg(
+                    ErrorKind::WrongStore,
+                    format!(
+                        "defining {module}.{name}: {} of store {item_store} given to a linker \
+                         holding entities of store {store}",
+                        extern_kind_text(&item)
+                    ),
+                ))
+            }
+            Some(_) => {}
+            None => self.store = Some(item_store),
+        }
         self.defs.insert(
             (module.to_string(), name.to_string()),
-            Definition::Extern(item.into()),
+            Definition::Extern(item),
         );
         Ok(self)
     }
@@ -135,13 +160,18 @@ impl<T: Send + 'static> Linker<T> {
     /// Define every export of `instance` under `module_name`.
     ///
     /// # Errors
-    /// As [`Linker::define`].
+    /// [`ErrorKind::WrongStore`] if `instance` is not of `store`; otherwise
+    /// as [`Linker::define`].
     pub fn instance(
         &mut self,
         store: &impl AsStore<Data = T>,
         module_name: &str,
         instance: Instance,
     ) -> Result<&mut Self, Error> {
+        instance
+            .0
+            .get(store.rt(), "Instance")
+            .map_err(|e| e.context(format_args!("Linker::instance `{module_name}`")))?;
         let exports: Vec<(String, Extern)> = instance
             .exports(store)
             .map(|(name, ext)| (name.to_string(), ext))
@@ -180,12 +210,15 @@ impl<T: Send + 'static> Linker<T> {
     /// that is not defined, or whose definition has the wrong type (the
     /// message shows both types; for a width-generic host function also
     /// what it becomes for the module's memory, or that the module has no
-    /// memory); the other errors of [`Instance::new`].
+    /// memory); [`ErrorKind::WrongStore`] naming the first import whose
+    /// definition is an entity of another store than `store`; the other
+    /// errors of [`Instance::new`].
     pub fn instantiate(
         &self,
         store: &mut impl AsStore<Data = T>,
         module: &Module,
     ) -> Result<Instance, Error> {
+        let id = store.rt().id();
         let ir = module.ir();
         let index = ir.memories.first().map(|m| m.index);
         let mut imports = Vec::with_capacity(ir.imports.len());
@@ -202,7 +235,14 @@ impl<T: Send + 'static> Linker<T> {
             let key = (import.module.clone(), import.name.clone());
             match self.defs.get(&key) {
                 None => return Err(link_error(LinkErrorKind::UnknownImport)),
-                Some(Definition::Extern(ext)) => imports.push(*ext),
+                Some(Definition::Extern(ext)) => match ext.to_rt(id) {
+                    Ok(_) => imports.push(*ext),
+                    Err(e) => {
+                        return Err(
+                            e.context(format_args!("import {}.{}", import.module, import.name))
+                        )
+                    }
+                },
                 Some(Definition::Host(def)) => {
                     let expected = ty.ty();
                     let resolved = def.ty.resolve(index);
@@ -222,6 +262,17 @@ impl<T: Send + 'static> Linker<T> {
             }
         }
         Instance::new(store, module, &imports)
+    }
+}
+
+/// `a Func`, `a Memory`, ...: the kind of a store entity, for messages.
+fn extern_kind_text(e: &Extern) -> &'static str {
+    match e {
+        Extern::Func(_) => "a Func",
+        Extern::Table(_) => "a Table",
+        Extern::Memory(_) => "a Memory",
+        Extern::Global(_) => "a Global",
+        Extern::Tag(_) => "a Tag",
     }
 }
 
@@ -257,6 +308,7 @@ impl<T> Clone for Linker<T> {
         Self {
             engine: self.engine.clone(),
             defs: self.defs.clone(),
+            store: self.store,
             _data: PhantomData,
         }
     }
@@ -301,7 +353,7 @@ mod tests {
             [Val::I32(42)]
         );
         assert_eq!(
-            add.ty(&store),
+            add.ty(&store)?,
             FuncType::new([ValType::I32; 2], [ValType::I32])
         );
         let err = add
@@ -429,7 +481,7 @@ mod tests {
             },
             Val::I32(666),
         )?;
-        assert_eq!(g.get(&store), Val::I32(666));
+        assert_eq!(g.get(&store)?, Val::I32(666));
         assert_eq!(
             g.set(&mut store, Val::I32(1)).map_err(|e| e.kind()),
             Err(ErrorKind::Type)
@@ -446,10 +498,10 @@ mod tests {
                 page_size_log2: 16,
             },
         )?;
-        assert_eq!(mem.size(&store), 1);
+        assert_eq!(mem.size(&store)?, 1);
         assert_eq!(mem.grow(&mut store, 1)?, 1);
         assert!(mem.grow(&mut store, 1).is_err());
-        assert_eq!(mem.data(&store).len(), 2 << 16);
+        assert_eq!(mem.data(&store)?.len(), 2 << 16);
         let r = store.new_extern_ref(42u32);
         let data = store
             .extern_ref_data(&r)

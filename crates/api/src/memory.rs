@@ -6,14 +6,19 @@
 //! `address + length` for overflow before comparing it with the current size,
 //! so no access near 2^32 or 2^64 wraps around. Sizes are `u64` for both
 //! index widths.
+//!
+//! A memory handle used with another store than its own fails with
+//! [`ErrorKind::WrongStore`] (as [`MemoryAccessError::WrongStore`] and
+//! [`GrowError::WrongStore`] where those are the error types).
 
 use core::fmt;
 
 use strata_ir::{IndexType, MemoryType};
-use strata_runtime::{LinearMemory, MemAddr};
+use strata_runtime::{LinearMemory, MemAddr, StoreId};
 
 use crate::errors::{memory_error_kind, Error, ErrorKind};
 use crate::guest::GuestAddr;
+use crate::handle::{Foreign, Stored};
 use crate::store::AsStore;
 
 /// Why a host access to a linear memory failed.
@@ -30,6 +35,23 @@ pub enum MemoryAccessError {
         /// The memory's current size in bytes.
         size: u64,
     },
+    /// The memory is of another store than the one it was used with.
+    WrongStore {
+        /// The store of the memory.
+        memory_store: StoreId,
+        /// The store it was used with.
+        store: StoreId,
+    },
+}
+
+impl From<Foreign> for MemoryAccessError {
+    #[cold]
+    fn from(e: Foreign) -> Self {
+        MemoryAccessError::WrongStore {
+            memory_store: e.handle,
+            store: e.store,
+        }
+    }
 }
 
 impl fmt::Display for MemoryAccessError {
@@ -45,6 +67,13 @@ impl fmt::Display for MemoryAccessError {
                 }
                 Ok(())
             }
+            MemoryAccessError::WrongStore {
+                memory_store,
+                store,
+            } => write!(
+                f,
+                "a Memory of store {memory_store} used with store {store}"
+            ),
         }
     }
 }
@@ -81,6 +110,23 @@ pub enum GrowError {
         /// The size that could not be committed, in bytes.
         requested_bytes: u64,
     },
+    /// The memory is of another store than the one it was used with.
+    WrongStore {
+        /// The store of the memory.
+        memory_store: StoreId,
+        /// The store it was used with.
+        store: StoreId,
+    },
+}
+
+impl From<Foreign> for GrowError {
+    #[cold]
+    fn from(e: Foreign) -> Self {
+        GrowError::WrongStore {
+            memory_store: e.handle,
+            store: e.store,
+        }
+    }
 }
 
 impl fmt::Display for GrowError {
@@ -106,6 +152,10 @@ impl fmt::Display for GrowError {
                 f,
                 "the host could not provide {requested_bytes} bytes of memory"
             ),
+            GrowError::WrongStore {
+                memory_store,
+                store,
+            } => write!(f, "a Memory of store {memory_store} used with store {store}"),
         }
     }
 }
@@ -113,8 +163,10 @@ impl fmt::Display for GrowError {
 impl std::error::Error for GrowError {}
 
 /// A linear memory in a store (memory32 or memory64, as its type says).
+/// A `Copy` handle stamped with its store: used with another store, every
+/// method fails with [`ErrorKind::WrongStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Memory(pub(crate) MemAddr);
+pub struct Memory(pub(crate) Stored<MemAddr>);
 
 impl Memory {
     /// A host memory of type `ty`, under the store's limits.
@@ -140,87 +192,105 @@ impl Memory {
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host memory: {e}")))?;
         rt.total_memory_bytes = rt.total_memory_bytes.saturating_add(mem.size_bytes());
         rt.memories.push(mem);
-        Ok(Memory(MemAddr(rt.memories.len() as u32 - 1)))
+        Ok(Memory(Stored::new(
+            rt.id(),
+            MemAddr(rt.memories.len() as u32 - 1),
+        )))
     }
 
-    fn entity<'s>(&self, store: &'s impl AsStore) -> &'s LinearMemory {
-        &store.rt().memories[self.0.index()]
+    /// The memory entity, if the handle is of `store`.
+    #[inline]
+    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s LinearMemory, Foreign> {
+        let rt = store.rt();
+        let addr = self.0.get(rt, "Memory")?;
+        Ok(&rt.memories[addr.index()])
+    }
+
+    /// The memory entity, mutably, if the handle is of `store`.
+    #[inline]
+    fn entity_mut<'s>(&self, store: &'s mut impl AsStore) -> Result<&'s mut LinearMemory, Foreign> {
+        let rt = store.rt_mut();
+        let addr = self.0.get(rt, "Memory")?;
+        Ok(&mut rt.memories[addr.index()])
     }
 
     /// The memory's type, with its current size as minimum.
     ///
-    /// # Panics
-    /// If the handle is not from this store (so for all methods below).
-    pub fn ty(&self, store: &impl AsStore) -> MemoryType {
-        self.entity(store).current_type()
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the memory is of another store (so for
+    /// all methods below).
+    pub fn ty(&self, store: &impl AsStore) -> Result<MemoryType, Error> {
+        Ok(self.entity(store)?.current_type())
     }
 
     /// The index type: [`IndexType::I32`] for memory32, [`IndexType::I64`]
     /// for memory64.
-    pub fn index_type(&self, store: &impl AsStore) -> IndexType {
-        self.entity(store).index_type()
+    pub fn index_type(&self, store: &impl AsStore) -> Result<IndexType, Error> {
+        Ok(self.entity(store)?.index_type())
     }
 
     /// Current size in pages.
-    pub fn size(&self, store: &impl AsStore) -> u64 {
-        self.entity(store).size_pages()
+    pub fn size(&self, store: &impl AsStore) -> Result<u64, Error> {
+        Ok(self.entity(store)?.size_pages())
     }
 
     /// Current size in pages (the same as [`Memory::size`]).
-    pub fn size_pages(&self, store: &impl AsStore) -> u64 {
+    pub fn size_pages(&self, store: &impl AsStore) -> Result<u64, Error> {
         self.size(store)
     }
 
     /// Current size in bytes.
-    pub fn size_bytes(&self, store: &impl AsStore) -> u64 {
-        self.entity(store).size_bytes()
+    pub fn size_bytes(&self, store: &impl AsStore) -> Result<u64, Error> {
+        Ok(self.entity(store)?.size_bytes())
     }
 
     /// The page size in bytes (64 KiB unless the type says otherwise).
-    pub fn page_size(&self, store: &impl AsStore) -> u64 {
-        self.entity(store).ty().page_size()
+    pub fn page_size(&self, store: &impl AsStore) -> Result<u64, Error> {
+        Ok(self.entity(store)?.ty().page_size())
     }
 
     /// The accessible bytes.
-    pub fn data<'s>(&self, store: &'s impl AsStore) -> &'s [u8] {
-        self.entity(store).data()
+    pub fn data<'s>(&self, store: &'s impl AsStore) -> Result<&'s [u8], Error> {
+        Ok(self.entity(store)?.data())
     }
 
     /// The accessible bytes, mutably.
-    pub fn data_mut<'s>(&self, store: &'s mut impl AsStore) -> &'s mut [u8] {
-        store.rt_mut().memories[self.0.index()].data_mut()
+    pub fn data_mut<'s>(&self, store: &'s mut impl AsStore) -> Result<&'s mut [u8], Error> {
+        Ok(self.entity_mut(store)?.data_mut())
     }
 
     /// The accessible bytes and the store's data, both mutably at once: what
     /// a host function needs to move bytes between guest memory and state it
     /// keeps in the store (files, pipes) without copying them first.
     ///
-    /// # Panics
-    /// If the handle is not from this store.
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the memory is of another store.
     pub fn data_and_store_mut<'s, S: AsStore>(
         &self,
         store: &'s mut S,
-    ) -> (&'s mut [u8], &'s mut S::Data) {
+    ) -> Result<(&'s mut [u8], &'s mut S::Data), Error> {
         let rt = store.rt_mut();
-        let data = rt.memories[self.0.index()].data_mut();
-        (
+        let addr = self.0.get(rt, "Memory")?;
+        let data = rt.memories[addr.index()].data_mut();
+        Ok((
             data,
             crate::store::host_data_mut::<S::Data>(&mut rt.host_data),
-        )
+        ))
     }
 
     /// The `len` bytes at `addr`.
     ///
     /// # Errors
     /// [`MemoryAccessError::OutOfBounds`] if any of them is out of bounds or
-    /// `addr + len` overflows.
+    /// `addr + len` overflows; [`MemoryAccessError::WrongStore`] if the
+    /// memory is of another store.
     pub fn slice<'s>(
         &self,
         store: &'s impl AsStore,
         addr: impl Into<GuestAddr>,
         len: u64,
     ) -> Result<&'s [u8], MemoryAccessError> {
-        let data = self.data(store);
+        let data = self.entity(store)?.data();
         let range = checked_range(addr.into(), len, data.len())?;
         Ok(&data[range])
     }
@@ -235,7 +305,7 @@ impl Memory {
         addr: impl Into<GuestAddr>,
         len: u64,
     ) -> Result<&'s mut [u8], MemoryAccessError> {
-        let data = self.data_mut(store);
+        let data = self.entity_mut(store)?.data_mut();
         let range = checked_range(addr.into(), len, data.len())?;
         Ok(&mut data[range])
     }
@@ -273,11 +343,13 @@ impl Memory {
     /// pages. Growing by 0 returns the current size.
     ///
     /// # Errors
-    /// A [`GrowError`] naming the maximum or limit that refused the growth;
-    /// the size and contents are then unchanged.
+    /// A [`GrowError`] naming the maximum or limit that refused the growth,
+    /// or [`GrowError::WrongStore`] if the memory is of another store; the
+    /// size and contents are then unchanged.
     pub fn grow(&self, store: &mut impl AsStore, delta_pages: u64) -> Result<u64, GrowError> {
         let rt = store.rt_mut();
-        let mem = &rt.memories[self.0.index()];
+        let addr = self.0.get(rt, "Memory")?;
+        let mem = &rt.memories[addr.index()];
         let current_pages = mem.size_pages();
         if delta_pages == 0 {
             return Ok(current_pages);
@@ -316,7 +388,7 @@ impl Memory {
                 limit_bytes: limit,
             });
         }
-        rt.grow_memory(self.0, delta_pages)
+        rt.grow_memory(addr, delta_pages)
             .ok_or(GrowError::OutOfHostMemory {
                 requested_bytes: new_bytes,
             })

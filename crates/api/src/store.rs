@@ -6,15 +6,20 @@
 //! The embedder's `T` lives in the runtime store's `host_data` box, so host
 //! functions, which only see the runtime store, can reach it. It is always a
 //! `T`: the box is created here and never replaced.
+//!
+//! Each store has a [`StoreId`], unique in the process, assigned by the
+//! runtime store when it is created; every handle is stamped with it (see
+//! [`crate::handle`]).
 
 use std::any::Any;
 use std::marker::PhantomData;
 
-use strata_ir::{ExternAddr, Val};
-use strata_runtime::{InterruptHandle, Store as RtStore};
+use strata_runtime::{InterruptHandle, Store as RtStore, StoreId};
 
 use crate::engine::Engine;
+use crate::handle::Stored;
 use crate::limits::StoreLimits;
+use crate::val::{ExternRef, Val};
 
 pub(crate) mod sealed {
     /// Access to the runtime store, for this crate only.
@@ -42,8 +47,9 @@ pub trait AsStore: sealed::Sealed {
 ///
 /// A store is single-threaded (it may move between threads); handles
 /// ([`Func`](crate::Func), [`Memory`](crate::Memory), ...) are addresses in
-/// one store and must only be used with it. Entities live as long as the
-/// store.
+/// one store, stamped with its [`StoreId`]: used with another store they fail
+/// with [`ErrorKind::WrongStore`](crate::ErrorKind::WrongStore). Entities
+/// live as long as the store.
 pub struct Store<T> {
     inner: RtStore,
     engine: Engine,
@@ -103,6 +109,12 @@ impl<T: Send + 'static> Store<T> {
         self.inner.interrupt.fuel = None;
     }
 
+    /// The store's identity, unique in the process; handles made by this
+    /// store carry it.
+    pub fn id(&self) -> StoreId {
+        self.inner.id()
+    }
+
     /// The store's engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -128,7 +140,7 @@ impl<T: Send + 'static> Store<T> {
 
     /// A new non-null `externref` value holding `value`.
     pub fn new_extern_ref(&mut self, value: impl Any + Send) -> Val {
-        Val::ExternRef(Some(self.inner.push_extern(Box::new(value))))
+        new_extern_ref(&mut self.inner, Box::new(value))
     }
 
     /// The host value an `externref` holds; `None` for null, for
@@ -160,6 +172,7 @@ impl<T: Send + 'static> AsStore for Store<T> {
 impl<T> core::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
+            .field("id", &self.inner.id())
             .field("funcs", &self.inner.funcs.len())
             .field("memories", &self.inner.memories.len())
             .field("tables", &self.inner.tables.len())
@@ -193,13 +206,16 @@ pub(crate) fn host_data_mut<T: 'static>(host_data: &mut Box<dyn Any + Send>) -> 
     }
 }
 
-/// The host value behind an `externref`.
+/// A new `externref` of `store` holding `value`.
+pub(crate) fn new_extern_ref(store: &mut RtStore, value: Box<dyn Any + Send>) -> Val {
+    let addr = store.push_extern(value);
+    Val::ExternRef(Some(ExternRef(Stored::new(store.id(), addr))))
+}
+
+/// The host value behind an `externref` of `store` (`None` for one of
+/// another store).
 pub(crate) fn extern_data<'s>(store: &'s RtStore, value: &Val) -> Option<&'s dyn Any> {
-    match value {
-        Val::ExternRef(Some(ExternAddr(a))) => {
-            let b: &(dyn Any + Send) = &**store.externs.get(*a as usize)?;
-            Some(b)
-        }
-        _ => None,
-    }
+    let addr = value.extern_ref()?.0.get(store, "ExternRef").ok()?;
+    let b: &(dyn Any + Send) = &**store.externs.get(addr.index())?;
+    Some(b)
 }

@@ -293,8 +293,9 @@ tuple_list!(A1 A2 A3 A4 A5 A6 A7 A8);
 
 /// A function whose type was checked once against the Rust types `P`
 /// (parameters) and `R` (results), made by [`Func::typed`]. Calls convert
-/// without further type checks. `Copy`, valid with the store of its
-/// function.
+/// without further type checks. `Copy`, stamped with the store of its
+/// function (with any other store, calls fail with
+/// [`ErrorKind::WrongStore`]).
 pub struct TypedFunc<P, R> {
     func: Func,
     index: Option<IndexType>,
@@ -323,7 +324,7 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
     /// sizes resolved against the index type of memory 0 of `func`'s
     /// instance.
     pub(crate) fn new(store: &impl AsStore, func: Func) -> Result<Self, Error> {
-        let ty = func.ty(store);
+        let ty = func.ty(store)?;
         let index = func.memory_index_type(store);
         let host = HostFuncType {
             params: P::host_types(),
@@ -369,13 +370,16 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
     /// # Errors
     /// [`ErrorKind::Trap`] if execution traps; [`ErrorKind::Type`] if a
     /// guest address or size does not fit the memory's index type (above
-    /// `u32::MAX` for memory32).
+    /// `u32::MAX` for memory32); [`ErrorKind::WrongStore`] if the function
+    /// is of another store.
     pub fn call(&self, store: &mut impl AsStore, params: P) -> Result<R, Error> {
+        let rt = store.rt_mut();
+        let addr = self.func.0.get(rt, "Func")?;
         let mut args = Vec::new();
         params
             .into_vals(self.index, &mut args)
             .map_err(|m| Error::msg(ErrorKind::Type, m))?;
-        let results = store.rt_mut().invoke(self.func.0, &args)?;
+        let results = rt.invoke(addr, &args)?;
         R::from_vals(&results).ok_or_else(|| {
             Error::msg(
                 ErrorKind::Type,

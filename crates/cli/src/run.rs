@@ -74,7 +74,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
 
-    let ty = func.ty(&store);
+    let ty = func.ty(&store).map_err(api_error)?;
     // Without --invoke the arguments are the guest's (WASI) arguments,
     // unless the entry point takes parameters.
     let values: &[String] = if args.invoke.is_some() || !ty.params.is_empty() {

@@ -318,7 +318,7 @@ impl FileContext {
                 let g = inst.get_global(&self.store, global).ok_or_else(|| {
                     ExecError::Runner(format!("no global export named \"{global}\""))
                 })?;
-                Ok(vec![g.get(&self.store)])
+                Ok(vec![g.get(&self.store).map_err(ExecError::Api)?])
             }
             WastExecute::Wat(mut wat) => {
                 if matches!(wat, Wat::Component(_)) {

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use strata_api::{Features, TrapCode, Val};
-use strata_ir::{Module, Op};
+use strata_api::{Features, TrapCode};
+use strata_ir::{Module, Op, Val};
 use strata_loader::Loader;
 use strata_runtime::{instantiate::instantiate, ExternVal, Store, StoreConfig, Tier};
 

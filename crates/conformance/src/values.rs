@@ -229,13 +229,13 @@ pub(crate) fn describe_val(v: &Val) -> String {
         Val::F32(b) => format!("(f32.const {} = {b:#010x})", f32::from_bits(*b)),
         Val::F64(b) => format!("(f64.const {} = {b:#018x})", f64::from_bits(*b)),
         Val::FuncRef(None) => "(ref.null func)".to_string(),
-        Val::FuncRef(Some(a)) => format!("(ref.func @{})", a.0),
+        Val::FuncRef(Some(a)) => format!("(ref.func @{})", a.addr().0),
         Val::ExternRef(None) => "(ref.null extern)".to_string(),
-        Val::ExternRef(Some(a)) => format!("(ref.extern @{})", a.0),
+        Val::ExternRef(Some(a)) => format!("(ref.extern @{})", a.addr().0),
         Val::AnyRef(None) => "(ref.null any)".to_string(),
-        Val::AnyRef(Some(a)) => format!("(ref.any @{})", a.0),
+        Val::AnyRef(Some(a)) => format!("(ref.any @{})", a.addr().0),
         Val::ExnRef(None) => "(ref.null exn)".to_string(),
-        Val::ExnRef(Some(a)) => format!("(ref.exn @{})", a.0),
+        Val::ExnRef(Some(a)) => format!("(ref.exn @{})", a.addr().0),
     }
 }
 
@@ -319,7 +319,9 @@ mod tests {
         assert_eq!(ret("ref.null func", Val::FuncRef(None)), Ok(true));
         assert_eq!(ret("ref.null extern", Val::FuncRef(None)), Ok(false));
         assert_eq!(ret("ref.null", Val::ExternRef(None)), Ok(true));
-        let f = Val::FuncRef(Some(strata_api::FuncAddr(3)));
+        let mut store = strata_api::Store::new(&strata_api::Engine::default(), ());
+        let ty = strata_api::FuncType::new([], []);
+        let f = strata_api::Func::new(&mut store, ty, |_, _, _| Ok(())).to_val();
         assert_eq!(ret("ref.func", f), Ok(true));
         assert_eq!(ret("ref.null func", f), Ok(false));
         assert_eq!(ret("ref.extern", Val::ExternRef(None)), Ok(false));

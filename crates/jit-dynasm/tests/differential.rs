@@ -99,7 +99,7 @@ fn run(engine: &Engine, wasm: &[u8]) -> Option<Vec<(String, Outcome)>> {
     for variant in 0..2 {
         for (name, ext) in &exports {
             let Extern::Func(f) = ext else { continue };
-            let ty = f.ty(&store);
+            let ty = f.ty(&store).expect("a function of this store");
             if ty.params.iter().any(|t| t.is_ref()) {
                 continue;
             }

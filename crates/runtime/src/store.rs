@@ -2,7 +2,8 @@
 //! newtypes of [`crate::addr`], and the generic call entry point.
 
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use strata_ir::{FuncIdx, GlobalType, Module, Trap, TrapCode, Val};
@@ -14,6 +15,32 @@ use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
 use crate::tier::CompiledModule;
 use crate::value;
+
+/// The identity of a [`Store`]: unique among the stores of a process, so a
+/// handle stamped with it names its store. `Display` shows `#n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoreId(NonZeroU64);
+
+impl StoreId {
+    /// A new identity, never handed out before in this process. (The counter
+    /// saturates after 2^64 - 1 stores, far beyond any process's lifetime.)
+    fn fresh() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        StoreId(NonZeroU64::MIN.saturating_add(n))
+    }
+
+    /// The identity as a number (at least 1).
+    pub fn get(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl core::fmt::Display for StoreId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
 
 /// A handle that stops a running guest from another thread: after
 /// [`InterruptHandle::interrupt`], the guest traps with "interrupted" at its
@@ -237,6 +264,8 @@ impl InstanceEntity {
 /// All runtime state of a group of instances. Single-threaded: share a
 /// module across threads, give each thread its own store.
 pub struct Store {
+    /// This store's identity, fixed at creation.
+    id: StoreId,
     /// Limits in force.
     pub config: StoreConfig,
     /// Canonical signatures.
@@ -275,6 +304,7 @@ impl Store {
     /// An empty store.
     pub fn new(config: StoreConfig, host_data: Box<dyn Any + Send>) -> Self {
         Self {
+            id: StoreId::fresh(),
             config,
             sigs: SigRegistry::default(),
             funcs: Vec::new(),
@@ -292,6 +322,12 @@ impl Store {
             interrupt: Interrupt::default(),
             total_memory_bytes: 0,
         }
+    }
+
+    /// This store's identity: unique in the process, fixed at creation.
+    #[inline(always)]
+    pub fn id(&self) -> StoreId {
+        self.id
     }
 
     /// Add a host function of canonical signature `sig`.
@@ -472,6 +508,17 @@ mod tests {
         store.config.max_total_memory_bytes = 4 << 16;
         let err = store.check_new_memory(1).expect_err("over the total");
         assert!(err.contains("over its limit of 262144 bytes"), "{err}");
+    }
+
+    #[test]
+    fn store_ids_are_unique() {
+        let (a, b) = (
+            store_with(StoreConfig::default()),
+            store_with(StoreConfig::default()),
+        );
+        assert_ne!(a.id(), b.id());
+        assert!(a.id().get() >= 1 && b.id().get() >= 1);
+        assert_eq!(a.id().to_string(), format!("#{}", a.id().get()));
     }
 
     #[test]

@@ -32,11 +32,11 @@ where
     let memory = caller
         .memory()
         .ok_or_else(|| Trap::host("a WASI function was called by a module without a memory"))?;
-    let layout = match memory.index_type(caller) {
+    let layout = match memory.index_type(caller)? {
         IndexType::I32 => Layout::WASM32,
         IndexType::I64 => Layout::WASM64,
     };
-    let (bytes, data) = memory.data_and_store_mut(caller);
+    let (bytes, data) = memory.data_and_store_mut(caller)?;
     let mut mem = GuestMemory::new(bytes, layout);
     Ok(errno_result(f(get(data), &mut mem)))
 }

@@ -103,6 +103,7 @@ impl Guest {
             .get_memory(&self.store, "memory")
             .expect("exported memory")
             .data(&self.store)
+            .expect("the memory of this store")
     }
 
     pub fn mem_mut(&mut self) -> &mut [u8] {
@@ -110,6 +111,7 @@ impl Guest {
             .get_memory(&self.store, "memory")
             .expect("exported memory")
             .data_mut(&mut self.store)
+            .expect("the memory of this store")
     }
 
     /// The `len` bytes at `at`.
