@@ -21,7 +21,7 @@
 //! | `compile` | the ISA, parallel compilation, linking into a code image |
 //! | `artifact` | the versioned file format and the loader (`unsafe`: mmap, relocation, W^X) |
 //! | `libcalls` | helpers generated code calls (`unsafe`: the context's raw pointers) |
-//! | `entry` | calls into generated code, the native stack limit (`unsafe`) |
+//! | `entry` | calls into generated code (`unsafe`) |
 //! | `module` | [`AotModule`], building the per-call context |
 //!
 //! Generated code never executes a trapping instruction and no signal

@@ -9,7 +9,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use strata_ir::{Module, Trap, Val};
-use strata_runtime::{value, CompiledModule, FuncAddr, Store};
+use strata_runtime::{native_stack, value, CompiledModule, FuncAddr, Store};
 
 use crate::artifact::code::CodeMemory;
 use crate::libcalls::{self, HELPERS, PENDING};
@@ -75,6 +75,9 @@ impl CompiledModule for AotModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
+        // The thread's native stack limit (the same for every entry on this
+        // thread, however nested); an entry already below it is refused.
+        let stack_limit = native_stack::check()?;
         let strata_runtime::WasmFunc {
             sig,
             instance,
@@ -90,7 +93,7 @@ impl CompiledModule for AotModule {
 
         let mut ctx = vec![0u64; self.layout.words()];
         ctx[vmctx::W_INSTANCE] = u64::from(instance.0);
-        ctx[vmctx::W_STACK_LIMIT] = crate::entry::stack_limit();
+        ctx[vmctx::W_STACK_LIMIT] = stack_limit as u64;
         ctx[vmctx::W_FUEL] = u64::from(store.interrupt.fuel.is_some());
         ctx[vmctx::W_INTERRUPT] = store.interrupt.flag() as *const _ as u64;
         ctx[vmctx::W_FUNCS] = self.funcs.as_ptr() as u64;

@@ -6,6 +6,10 @@
 //! contiguous slot stack, with callee frames overlapping the caller's argument
 //! slots, and an explicit frame stack, so deep wasm recursion never grows the
 //! host stack and traps with "call stack exhausted" at the configured depth.
+//! Only entries into wasm from Rust (a host function or another tier's code
+//! calling back into the interpreter) nest on the host stack; each is checked
+//! against the thread's native stack limit ([`strata_runtime::native_stack`])
+//! and refused below it with the same trap.
 //!
 //! Memory accesses are width-specific instructions (`LoadM32`, `LoadM64`, ...)
 //! chosen at translation time and served by one handler generic over

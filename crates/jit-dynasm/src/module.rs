@@ -5,21 +5,19 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use strata_ir::{Module, Trap, TrapCode, Val};
-use strata_runtime::{value, CompiledModule, FuncAddr, Store};
+use strata_runtime::{native_stack, value, CompiledModule, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
 use crate::vmctx::{VmCtx, TRAP_CODES};
 use crate::{STATUS_EXN, STATUS_OK};
 
-/// Native stack generated code may use below the outermost entry.
-const NATIVE_STACK_BUDGET: usize = 512 << 10;
-
 /// Slot-stack size of one entry, in slots (capped by the store's limit).
 const SLOT_STACK: usize = 1 << 20;
 
 thread_local! {
-    /// The native stack limit of the outermost entry on this thread (0: none).
-    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+    /// JIT entries running on this thread (0: none, so the next one is the
+    /// outermost).
+    static ENTRIES: Cell<usize> = const { Cell::new(0) };
     /// The exception of the last entry that ended with an uncaught
     /// exception, so a JIT caller in another instance can rethrow it (the
     /// store's call interface only carries a trap).
@@ -71,6 +69,9 @@ impl CompiledModule for JitModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
+        // The thread's native stack limit (the same for every entry on this
+        // thread, however nested); an entry already below it is refused.
+        let stack_limit = native_stack::check()?;
         let strata_runtime::WasmFunc {
             sig,
             instance,
@@ -89,16 +90,8 @@ impl CompiledModule for JitModule {
             *s = value::to_raw(*a);
         }
 
-        let probe = 0u8;
-        let here = core::ptr::addr_of!(probe) as usize;
-        let outer = STACK_LIMIT.with(Cell::get);
-        let stack_limit = if outer == 0 {
-            here.saturating_sub(NATIVE_STACK_BUDGET)
-        } else {
-            outer
-        };
-        STACK_LIMIT.with(|l| l.set(stack_limit));
-        if outer == 0 {
+        let enclosing = ENTRIES.with(|n| n.replace(n.get() + 1));
+        if enclosing == 0 {
             ESCAPED_EXN.with(|e| e.set(None));
         }
 
@@ -130,9 +123,7 @@ impl CompiledModule for JitModule {
         // From here until `enter` returns, `store` and `stack` are only
         // reached through the raw pointers in `vm` (see `crate::vmctx`).
         let status = self.code.enter(&mut vm, stack_range.start, defined);
-        if outer == 0 {
-            STACK_LIMIT.with(|l| l.set(0));
-        }
+        ENTRIES.with(|n| n.set(enclosing));
         store.call_depth = depth_at_entry;
         match status {
             Some(STATUS_OK) => {}

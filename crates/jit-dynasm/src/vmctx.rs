@@ -48,7 +48,8 @@ pub(crate) struct VmCtx {
     pub max_depth: u64,
     /// One past the last slot of the slot stack.
     pub slot_end: *mut u64,
-    /// Lowest native stack pointer generated code may reach.
+    /// Lowest native stack pointer generated code may reach
+    /// ([`strata_runtime::native_stack::limit`]).
     pub stack_limit: usize,
     /// One pointer per module global, to its raw value in the store.
     pub globals: *const *mut u64,

@@ -9,7 +9,8 @@
 //! their raw 64-bit slot form (see [`value`]).
 //!
 //! `unsafe` is denied here except in [`memory`]'s `mmap` module, which reserves
-//! and commits virtual memory.
+//! and commits virtual memory, and [`native_stack`], which reads the bounds of
+//! the thread's stack.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -20,6 +21,8 @@ mod entity_ops;
 pub mod error;
 pub mod instantiate;
 pub mod memory;
+#[allow(unsafe_code)]
+pub mod native_stack;
 pub mod signature;
 pub mod store;
 pub mod table;

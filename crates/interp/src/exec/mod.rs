@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
 use strata_runtime::{
-    value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr, Store,
+    native_stack, value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr,
+    Store,
 };
 
 use crate::bytecode::Slot;
@@ -61,6 +62,10 @@ pub(crate) fn invoke(
     args: &[Val],
     results: &mut Vec<Val>,
 ) -> Result<(), Trap> {
+    // Wasm calls inside this invocation never grow the native stack, but
+    // entries do (a host function or another tier's code calling back into
+    // wasm): an entry already below the thread's limit is refused.
+    native_stack::check()?;
     let strata_runtime::WasmFunc {
         sig,
         instance,
