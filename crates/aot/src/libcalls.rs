@@ -491,7 +491,8 @@ unsafe extern "C" fn h_resolve_indirect(
                 u64::from(idx as u32)
             };
             let raw = t.get(idx).map_err(|_| trap(TrapCode::UndefinedElement))?;
-            let callee = value::raw_to_func_ref(raw).ok_or(trap(TrapCode::UninitializedElement))?;
+            let callee =
+                value::raw_to_func_ref(raw).ok_or_else(|| trap(TrapCode::UninitializedElement))?;
             if store.funcs[callee.index()].sig != inst.sigs[ty as usize] {
                 return Err(trap(TrapCode::IndirectCallTypeMismatch));
             }
@@ -512,7 +513,7 @@ unsafe extern "C" fn h_resolve_ref(
     unsafe {
         with_store(vmctx, |store, instance| {
             let callee =
-                value::raw_to_func_ref(raw).ok_or(trap(TrapCode::NullFunctionReference))?;
+                value::raw_to_func_ref(raw).ok_or_else(|| trap(TrapCode::NullFunctionReference))?;
             Ok(fast_or_slow(vmctx, store, instance, callee))
         })
     }
