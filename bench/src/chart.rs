@@ -54,6 +54,52 @@ fn legend(svg: &mut String, engines: &[&str], colors: &[&str]) {
     }
 }
 
+/// A chart's layout and its opening: the document, title and legend.
+struct Frame {
+    /// Where the first group of bars starts.
+    top: f64,
+    /// The height of one group (a bar per engine and a gap).
+    group_height: f64,
+    /// Where the plot ends and the axis labels go.
+    bottom: f64,
+    /// The document so far.
+    svg: String,
+}
+
+impl Frame {
+    /// Opens a chart titled `title` of `groups` groups, one bar per engine.
+    fn begin(
+        title: &str,
+        quick: bool,
+        (engines, colors): (&[&str], &[&str]),
+        groups: usize,
+    ) -> Frame {
+        let legend_rows = engines.len().div_ceil(LEGEND_PER_ROW).max(1);
+        let top = 50.0 + 18.0 * legend_rows as f64;
+        let group_height = engines.len() as f64 * BAR + GROUP_GAP;
+        let height = top + groups as f64 * group_height + 40.0;
+        let width = LEFT + PLOT_WIDTH + RIGHT;
+        let mut svg = String::new();
+        let _ = writeln!(
+            svg,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
+        );
+        let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+        let _ = writeln!(
+            svg,
+            r#"<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{title}{}</text>"#,
+            if quick { " — quick run" } else { "" }
+        );
+        legend(&mut svg, engines, colors);
+        Frame {
+            top,
+            group_height,
+            bottom: height - 30.0,
+            svg,
+        }
+    }
+}
+
 /// The kernel chart for `results`, as an SVG document.
 pub fn render(results: &Results) -> String {
     let infos = results.kernel_engines();
@@ -78,26 +124,18 @@ pub fn render(results: &Results) -> String {
         .fold(1.0_f64, f64::max);
     let decades = max_ratio.log10().ceil().max(1.0);
     let x = |ratio: f64| LEFT + PLOT_WIDTH * (ratio.max(1.0).log10() / decades);
-    let legend_rows = engines.len().div_ceil(LEGEND_PER_ROW).max(1);
-    let top = 50.0 + 18.0 * legend_rows as f64;
-    let group_height = engines.len() as f64 * BAR + GROUP_GAP;
-    let height = top + groups.len() as f64 * group_height + 40.0;
-    let width = LEFT + PLOT_WIDTH + RIGHT;
-
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
+    let Frame {
+        top,
+        group_height,
+        bottom,
+        mut svg,
+    } = Frame::begin(
+        "Run time as a multiple of native (log scale, lower is better)",
+        results.quick,
+        (&engines, &colors),
+        groups.len(),
     );
-    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        svg,
-        r#"<text x="{LEFT}" y="18" font-size="14" font-weight="bold">Run time as a multiple of native (log scale, lower is better){}</text>"#,
-        if results.quick { " — quick run" } else { "" }
-    );
-    legend(&mut svg, &engines, &colors);
     // Grid: 1, 2, 5 per decade.
-    let bottom = height - 30.0;
     for decade in 0..(decades as u32) {
         for step in [1.0, 2.0, 5.0] {
             let ratio = step * 10f64.powi(decade as i32);
@@ -197,25 +235,17 @@ pub fn render_program_widths(results: &Results) -> String {
     let (low, high) = ratios.fold((0.9_f64, 1.3_f64), |(lo, hi), r| (lo.min(r), hi.max(r)));
     let (low, high) = ((low * 10.0).floor() / 10.0, (high * 10.0).ceil() / 10.0);
     let x = |ratio: f64| LEFT + PLOT_WIDTH * (ratio - low) / (high - low);
-    let legend_rows = engines.len().div_ceil(LEGEND_PER_ROW).max(1);
-    let top = 50.0 + 18.0 * legend_rows as f64;
-    let group_height = engines.len() as f64 * BAR + GROUP_GAP;
-    let height = top + groups.len() as f64 * group_height + 40.0;
-    let width = LEFT + PLOT_WIDTH + RIGHT;
-    let bottom = height - 30.0;
-
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
+    let Frame {
+        top,
+        group_height,
+        bottom,
+        mut svg,
+    } = Frame::begin(
+        "Real programs: wasm64 run time / wasm32 run time (lower is better)",
+        results.quick,
+        (&engines, &colors),
+        groups.len(),
     );
-    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        svg,
-        r#"<text x="{LEFT}" y="18" font-size="14" font-weight="bold">Real programs: wasm64 run time / wasm32 run time (lower is better){}</text>"#,
-        if results.quick { " — quick run" } else { "" }
-    );
-    legend(&mut svg, &engines, &colors);
     let mut tick = low;
     while tick <= high + 1e-9 {
         let gx = x(tick);

@@ -18,7 +18,7 @@ use crate::generate;
 use crate::kernels::Width;
 use crate::measure::Plan;
 use crate::report_programs;
-use crate::results::{Outcome, Results};
+use crate::results::{EngineInfo, Outcome, Results};
 
 /// Interpreter target from the issue: at most this fraction of wasmi's time.
 const INTERP_TARGET: f64 = 0.8;
@@ -117,6 +117,21 @@ fn describe_plan(plan: &Plan) -> String {
         plan.sample_size,
         plan.measurement.as_millis()
     )
+}
+
+/// The header and separator rows of a run-time table: `columns`, then one
+/// column per engine.
+pub fn table_head(md: &mut String, columns: &[&str], engines: &[&EngineInfo]) {
+    let names = columns
+        .iter()
+        .copied()
+        .chain(engines.iter().map(|e| e.name));
+    let (mut head, mut rule) = (String::from("|"), String::from("|"));
+    for name in names {
+        let _ = write!(head, " {name} |");
+        rule.push_str("---|");
+    }
+    let _ = writeln!(md, "{head}\n{rule}");
 }
 
 /// A cell of the run-time table: median, MAD and range, or why not.
@@ -405,15 +420,7 @@ fn markdown(results: &Results, chart_link: &str, programs_chart_link: &str) -> S
          Native is the same C built by the host C compiler at -O2.\n",
         describe_plan(&results.run_plan)
     );
-    let _ = write!(md, "| kernel | n | width | native |");
-    for e in &engines {
-        let _ = write!(md, " {} |", e.name);
-    }
-    let _ = write!(md, "\n|---|---|---|---|");
-    for _ in &engines {
-        let _ = write!(md, "---|");
-    }
-    md.push('\n');
+    table_head(&mut md, &["kernel", "n", "width", "native"], &engines);
     for row in &results.native {
         for width in Width::ALL {
             let native = if width == Width::W32 {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::engines::Category;
 use crate::kernels::Width;
 use crate::measure::Plan;
-use crate::report::{fmt_cell, geomean};
+use crate::report::{fmt_cell, geomean, table_head};
 use crate::results::{Outcome, Results};
 
 /// The real-program targets for wasm64/wasm32: the AOT tier's and the
@@ -178,15 +178,8 @@ pub fn section(results: &Results, md: &mut String, chart_link: &str) {
         );
     }
 
-    let _ = write!(md, "\n| program | width | native |");
-    for e in &engines {
-        let _ = write!(md, " {} |", e.name);
-    }
-    let _ = write!(md, "\n|---|---|---|");
-    for _ in &engines {
-        let _ = write!(md, "---|");
-    }
     md.push('\n');
+    table_head(md, &["program", "width", "native"], &engines);
     for row in &results.programs {
         for width in Width::ALL {
             let native = if width == Width::W32 {
