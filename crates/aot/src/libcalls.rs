@@ -33,9 +33,6 @@ thread_local! {
     /// left generated code, kept until the invocation that owns the context
     /// picks it up.
     pub(crate) static PENDING: RefCell<Option<Trap>> = const { RefCell::new(None) };
-    /// The raw `exnref` of an exception that left an invocation uncaught,
-    /// so that a caller in this tier can go on unwinding it.
-    pub(crate) static PENDING_EXN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 macro_rules! helpers {
@@ -113,16 +110,17 @@ unsafe fn with_store(
     unsafe { refresh(vmctx, store, instance) };
     match result {
         Ok(v) => v,
-        Err(trap) if trap.code() == TrapCode::UncaughtException && PENDING_EXN.get() != 0 => {
-            // An exception from a callee outside this context: keep unwinding.
-            // SAFETY: the exception and trap words are in the header.
-            unsafe {
-                set_word(vmctx, vmctx::W_EXN, PENDING_EXN.replace(0));
-                set_word(vmctx, W_TRAP, vmctx::TRAP_EXCEPTION);
-            }
-            0
-        }
         Err(trap) => {
+            if let Some(exn) = store.thrown_by(&trap) {
+                // An exception from a callee outside this context: it is
+                // thrown on from the call.
+                // SAFETY: the exception and trap words are in the header.
+                unsafe {
+                    set_word(vmctx, vmctx::W_EXN, value::exn_ref_to_raw(Some(exn)));
+                    set_word(vmctx, W_TRAP, vmctx::TRAP_EXCEPTION);
+                }
+                return 0;
+            }
             let w = match trap.detail() {
                 None if trap.frames().is_empty() => vmctx::trap_to_word(trap.code()),
                 _ => vmctx::TRAP_PENDING,
@@ -538,7 +536,6 @@ unsafe fn call_through_store(
         // SAFETY: `buf` holds one word per parameter (caller's guarantee).
         .map(|(i, t)| value::from_raw(unsafe { buf.add(i).read() }, *t))
         .collect();
-    PENDING_EXN.set(0);
     let results = match store.funcs[callee.index()].kind.clone() {
         // A host function sees its calling instance (for its memory).
         FuncKind::Host(f) => {
@@ -623,16 +620,17 @@ unsafe extern "C" fn h_throw(vmctx: *mut u64, tag: u64, buf: u64, _: u64, _: u64
             let n = store.sigs.get(store.tags[tag.index()].sig).params.len();
             // The buffer holds `n` payload words (covered by the outer block).
             let payload = (0..n).map(|i| (buf as *const u64).add(i).read()).collect();
-            store
-                .exceptions
-                .push(strata_runtime::ExceptionEntity { tag, payload });
-            Ok(store.exceptions.len() as u64)
+            let exn = store.throw_exception(tag, payload).map_err(Trap::new)?;
+            Ok(value::exn_ref_to_raw(Some(exn)))
         })
     };
-    // SAFETY: the exception and trap words are in the header.
-    unsafe {
-        set_word(vmctx, vmctx::W_EXN, exn);
-        set_word(vmctx, W_TRAP, vmctx::TRAP_EXCEPTION);
+    // A failed throw (the store's exception limit) has set the trap word.
+    if exn != 0 {
+        // SAFETY: the exception and trap words are in the header.
+        unsafe {
+            set_word(vmctx, vmctx::W_EXN, exn);
+            set_word(vmctx, W_TRAP, vmctx::TRAP_EXCEPTION);
+        }
     }
     0
 }
@@ -672,10 +670,10 @@ unsafe extern "C" fn h_catch(
     // for the clause's values.
     let matched = unsafe {
         with_store(vmctx, |store, inst| {
-            let Some(e) = raw
-                .checked_sub(1)
-                .and_then(|i| store.exceptions.get(i as usize))
-            else {
+            let Some(exn) = value::raw_to_exn_ref(raw) else {
+                return Ok(0);
+            };
+            let Some(e) = store.exception(exn) else {
                 return Ok(0);
             };
             let mut values = Vec::new();
@@ -693,6 +691,7 @@ unsafe extern "C" fn h_catch(
                 // the outer block).
                 (buf as *mut u64).add(i).write(*v);
             }
+            store.catch_exception(exn, want_ref != 0);
             Ok(1)
         })
     };

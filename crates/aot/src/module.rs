@@ -125,8 +125,10 @@ impl CompiledModule for AotModule {
             let mut trap = match vmctx::word_to_trap(trap_word) {
                 Some(code) => Trap::new(code),
                 None if trap_word == vmctx::TRAP_EXCEPTION => {
-                    libcalls::PENDING_EXN.set(ctx[vmctx::W_EXN]);
-                    Trap::new(strata_ir::TrapCode::UncaughtException)
+                    match value::raw_to_exn_ref(ctx[vmctx::W_EXN]) {
+                        Some(exn) => Trap::exception(exn),
+                        None => Trap::new(strata_ir::TrapCode::NullExceptionReference),
+                    }
                 }
                 None => PENDING
                     .with(|p| p.borrow_mut().take())

@@ -73,29 +73,10 @@ impl Layout {
     }
 }
 
-/// Every trap code generated code can raise, in word order (word = index + 1).
-pub(crate) const TRAP_CODES: [strata_ir::TrapCode; 17] = {
-    use strata_ir::TrapCode::*;
-    [
-        Unreachable,
-        MemoryOutOfBounds,
-        TableOutOfBounds,
-        UndefinedElement,
-        UninitializedElement,
-        IndirectCallTypeMismatch,
-        IntegerOverflow,
-        IntegerDivideByZero,
-        InvalidConversionToInteger,
-        StackExhausted,
-        NullReference,
-        NullFunctionReference,
-        Interrupted,
-        OutOfFuel,
-        HostError,
-        UncaughtException,
-        NullExceptionReference,
-    ]
-};
+/// Every trap code generated code can raise, in word order (word = index +
+/// 1): the IR's one list.
+pub(crate) const TRAP_CODES: [strata_ir::TrapCode; strata_ir::TrapCode::ALL.len()] =
+    strata_ir::TrapCode::ALL;
 
 /// The trap word for `code`; a pending trap object (a host trap with its
 /// message) uses [`TRAP_PENDING`].

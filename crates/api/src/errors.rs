@@ -14,6 +14,11 @@ pub use strata_runtime::{
 pub use crate::memory::{GrowError, MemoryAccessError};
 
 use strata_ir::{Trap, TrapCode, TrapFrame};
+use strata_runtime::StoreId;
+
+use crate::handle::Stored;
+use crate::store::AsStore;
+use crate::val::ExnRef;
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +87,12 @@ enum Source {
     Link(LinkError),
     Instantiation(InstantiationError),
     Trap(Trap),
+    /// A trap of a call into the store `store`: if it carries an exception,
+    /// the exception is of that store.
+    CallTrap {
+        trap: Trap,
+        store: StoreId,
+    },
     MemoryAccess(MemoryAccessError),
     Grow(GrowError),
     Message(String),
@@ -108,9 +119,44 @@ impl Error {
     /// The trap, if execution trapped (also during instantiation).
     pub fn trap(&self) -> Option<&Trap> {
         match &self.0.source {
-            Source::Trap(t) | Source::Instantiation(InstantiationError::Trap(t)) => Some(t),
+            Source::Trap(t)
+            | Source::CallTrap { trap: t, .. }
+            | Source::Instantiation(InstantiationError::Trap(t)) => Some(t),
             _ => None,
         }
+    }
+
+    /// The exception wasm threw and no handler caught, as an `exnref` of
+    /// `store` (the store of the call that failed): `Ok(None)` if the error
+    /// is no uncaught exception. The exception stays alive as long as the
+    /// store, like every exception the embedder is handed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::WrongStore`] if the call ran in another store.
+    pub fn exception(&self, store: &impl AsStore) -> Result<Option<ExnRef>, Error> {
+        let Source::CallTrap { trap, store: id } = &self.0.source else {
+            return Ok(None);
+        };
+        let rt = store.rt();
+        if *id != rt.id() {
+            return Err(Error::msg(
+                ErrorKind::WrongStore,
+                format!("an exception of store {id} looked up in store {}", rt.id()),
+            ));
+        }
+        Ok(rt.thrown_by(trap).map(|exn| {
+            rt.pin_exception(exn);
+            ExnRef(Stored::new(*id, exn))
+        }))
+    }
+
+    /// The error of a trap from a call into store `store`.
+    #[cold]
+    pub(crate) fn call_trap(trap: Trap, store: StoreId) -> Self {
+        Self(Box::new(Inner {
+            kind: trap_kind(&trap),
+            source: Source::CallTrap { trap, store },
+        }))
     }
 
     /// The exit status, if the program ended itself (WASI `proc_exit`).
@@ -321,8 +367,10 @@ impl core::fmt::Display for Error {
                 write!(f, "failed to link module: {e}")
             }
             Source::Instantiation(e) => write!(f, "failed to instantiate module: {e}"),
-            Source::Trap(t) if t.exit_status().is_some() => write!(f, "{}", self.0.kind),
-            Source::Trap(t) => write!(f, "wasm trap: {t}"),
+            Source::Trap(t) | Source::CallTrap { trap: t, .. } if t.exit_status().is_some() => {
+                write!(f, "{}", self.0.kind)
+            }
+            Source::Trap(t) | Source::CallTrap { trap: t, .. } => write!(f, "wasm trap: {t}"),
             Source::MemoryAccess(e @ MemoryAccessError::WrongStore { .. }) => {
                 write!(f, "{}: {e}", self.0.kind)
             }
@@ -341,7 +389,7 @@ impl std::error::Error for Error {
             Source::Compile { error, .. } => Some(error),
             Source::Link(e) => Some(e),
             Source::Instantiation(e) => Some(e),
-            Source::Trap(t) => Some(t),
+            Source::Trap(t) | Source::CallTrap { trap: t, .. } => Some(t),
             Source::MemoryAccess(e) => Some(e),
             Source::Grow(e) => Some(e),
             Source::Message(_) => None,

@@ -236,7 +236,7 @@ impl Global {
     pub fn get(&self, store: &impl AsStore) -> Result<Val, Error> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Global")?;
-        Ok(Val::from_rt(rt.global_value(addr), rt.id()))
+        Ok(Val::from_rt(rt.global_value(addr), rt))
     }
 
     /// Set the value.
@@ -330,7 +330,7 @@ impl Table {
             return Ok(None);
         };
         let value = from_raw(raw, ValType::Ref(t.ty().elem));
-        Ok(Some(Val::from_rt(value, store.rt().id())))
+        Ok(Some(Val::from_rt(value, store.rt())))
     }
 
     /// Set the element at `index`.

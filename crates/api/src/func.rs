@@ -152,10 +152,10 @@ impl Func {
             },
             |args| -> Result<Vec<RtVal>, Error> {
                 check_args(rt, &rt.sigs.get(sig).params, args)?;
-                Ok(rt.invoke(addr, args)?)
+                rt.invoke(addr, args).map_err(|t| Error::call_trap(t, id))
             },
         )??;
-        Ok(results.into_iter().map(|v| Val::from_rt(v, id)).collect())
+        Ok(results.into_iter().map(|v| Val::from_rt(v, rt)).collect())
     }
 
     /// The function as a `funcref` value.
@@ -191,11 +191,14 @@ where
                 ));
             }
             let id = cx.store.id();
-            let stamp = |_, v: &RtVal| Ok::<_, Trap>(Val::from_rt(*v, id));
+            for p in params {
+                crate::val::pin_exception(cx.store, p);
+            }
+            let stamp = |_, v: &RtVal| Ok::<_, Trap>(Val::stamped(*v, id));
             convert_in(params, Val::I32(0), stamp, |params| {
                 with_buf(results.len(), Val::I32(0), |api_results| {
                     for (d, v) in api_results.iter_mut().zip(results.iter()) {
-                        *d = Val::from_rt(*v, id);
+                        *d = Val::stamped(*v, id);
                     }
                     let caller = Caller {
                         cx,

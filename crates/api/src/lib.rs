@@ -93,6 +93,7 @@
 mod config;
 mod engine;
 pub mod errors;
+mod exn;
 mod externals;
 mod func;
 mod guest;
@@ -128,6 +129,9 @@ pub use val::{AnyRef, ExnRef, ExternRef, Val};
 
 #[cfg(feature = "aot")]
 pub use strata_aot::{Aot, AotModule, ArtifactError};
+/// The interpreter tier (the default).
+#[cfg(feature = "interp")]
+pub use strata_interp::Interp;
 pub use strata_ir::{
     ExternAddr, ExternKind, Features, FuncAddr, FuncType, GlobalType, HeapType, IndexType, Limits,
     MemoryType, RefType, TableType, Trap, TrapCode, TrapFrame, ValType,

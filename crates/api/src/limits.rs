@@ -1,6 +1,6 @@
 //! [`StoreLimits`]: the resource limiter of a store — memory bytes (per
 //! memory and in total), table elements, and counts of instances, memories
-//! and tables — built with chained setters and applied with
+//! and tables, live exceptions — built with chained setters and applied with
 //! [`Store::set_limits`](crate::Store::set_limits) or, as every new store's
 //! defaults, with [`Config::store_limits`](crate::Config::store_limits).
 //!
@@ -9,7 +9,8 @@
 //! instantiate with an error naming the limit, and `memory.grow` or
 //! `table.grow` past one returns -1 (the embedder's
 //! [`Memory::grow`](crate::Memory::grow) returns a
-//! [`GrowError`](crate::GrowError) naming it).
+//! [`GrowError`](crate::GrowError) naming it); a `throw` past the limit on
+//! live exceptions traps with "too many live exceptions".
 
 use strata_runtime::StoreConfig;
 
@@ -23,6 +24,7 @@ pub struct StoreLimits {
     instances: Option<usize>,
     memories: Option<usize>,
     tables: Option<usize>,
+    exceptions: Option<usize>,
 }
 
 impl StoreLimits {
@@ -72,6 +74,17 @@ impl StoreLimits {
         self
     }
 
+    /// Cap on exception objects alive at once in the store. An exception
+    /// caught by its payload alone is freed at once; one caught as an
+    /// `exnref` lives until no global, table or embedder can reach it (found
+    /// when the embedder next calls in). A `throw` past the cap traps with
+    /// "too many live exceptions"
+    /// ([`TrapCode::ExceptionLimit`](crate::TrapCode::ExceptionLimit)).
+    pub fn exceptions(mut self, count: usize) -> Self {
+        self.exceptions = Some(count);
+        self
+    }
+
     /// The limits in force in `config`.
     pub(crate) fn of(config: &StoreConfig) -> Self {
         Self {
@@ -81,6 +94,7 @@ impl StoreLimits {
             instances: Some(config.max_instances),
             memories: Some(config.max_memories),
             tables: Some(config.max_tables),
+            exceptions: Some(config.max_live_exceptions),
         }
     }
 
@@ -104,6 +118,9 @@ impl StoreLimits {
         if let Some(v) = self.tables {
             config.max_tables = v;
         }
+        if let Some(v) = self.exceptions {
+            config.max_live_exceptions = v;
+        }
     }
 
     /// The per-memory cap, if set.
@@ -124,6 +141,11 @@ impl StoreLimits {
     /// The instance count cap, if set.
     pub fn get_instances(&self) -> Option<usize> {
         self.instances
+    }
+
+    /// The live exception cap, if set.
+    pub fn get_exceptions(&self) -> Option<usize> {
+        self.exceptions
     }
 }
 

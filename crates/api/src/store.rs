@@ -83,6 +83,12 @@ impl<T: Send + 'static> Store<T> {
         StoreLimits::of(&self.inner.config)
     }
 
+    /// Exception objects alive in the store (see
+    /// [`StoreLimits::exceptions`]).
+    pub fn live_exceptions(&self) -> usize {
+        self.inner.live_exceptions()
+    }
+
     /// A handle that stops this store's running guest from any thread:
     /// after [`InterruptHandle::interrupt`], the guest traps with
     /// "interrupted" ([`TrapCode::Interrupted`](crate::TrapCode::Interrupted))

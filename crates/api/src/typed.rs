@@ -379,7 +379,10 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
         params
             .into_vals(self.index, &mut args)
             .map_err(|m| Error::msg(ErrorKind::Type, m))?;
-        let results = rt.invoke(addr, &args)?;
+        let id = rt.id();
+        let results = rt
+            .invoke(addr, &args)
+            .map_err(|t| Error::call_trap(t, id))?;
         R::from_vals(&results).ok_or_else(|| {
             Error::msg(
                 ErrorKind::Type,

@@ -11,7 +11,7 @@
 use core::fmt;
 
 use strata_ir::{AnyAddr, ExnAddr, ExternAddr, RefHierarchy, Val as RtVal, ValType};
-use strata_runtime::StoreId;
+use strata_runtime::{Store as RtStore, StoreId};
 
 use crate::func::Func;
 use crate::handle::{Foreign, Stored};
@@ -70,6 +70,15 @@ reference! {
 reference! {
     /// A non-null `exnref`: an exception thrown in a store.
     ExnRef(ExnAddr)
+}
+
+/// Keep the exception a value names alive for `store`'s lifetime: the value
+/// is being handed to the embedder.
+#[inline]
+pub(crate) fn pin_exception(store: &RtStore, v: &RtVal) {
+    if let RtVal::ExnRef(Some(exn)) = v {
+        store.pin_exception(*exn);
+    }
 }
 
 impl Val {
@@ -164,9 +173,19 @@ impl Val {
         })
     }
 
-    /// A runtime value of the store `store`, its references stamped with it.
+    /// A runtime value of `store` for the embedder, its references stamped
+    /// with the store. An exception it names is pinned: the embedder may
+    /// keep the reference as long as it likes.
     #[inline]
-    pub(crate) fn from_rt(v: RtVal, store: StoreId) -> Val {
+    pub(crate) fn from_rt(v: RtVal, store: &RtStore) -> Val {
+        pin_exception(store, &v);
+        Val::stamped(v, store.id())
+    }
+
+    /// A runtime value of the store `store`, its references stamped with it
+    /// (an exception it names must be pinned already).
+    #[inline]
+    pub(crate) fn stamped(v: RtVal, store: StoreId) -> Val {
         match v {
             RtVal::I32(x) => Val::I32(x),
             RtVal::I64(x) => Val::I64(x),
@@ -246,7 +265,7 @@ mod tests {
     fn references_keep_their_store() {
         let a = strata_runtime::Store::new(Default::default(), Box::new(()));
         let b = strata_runtime::Store::new(Default::default(), Box::new(()));
-        let f = Val::from_rt(RtVal::FuncRef(Some(FuncAddr(3))), a.id());
+        let f = Val::stamped(RtVal::FuncRef(Some(FuncAddr(3))), a.id());
         assert_eq!(f.to_rt(a.id()), Ok(RtVal::FuncRef(Some(FuncAddr(3)))));
         let err = f.to_rt(b.id()).expect_err("another store");
         assert_eq!(

@@ -39,6 +39,7 @@
 mod backtrace;
 mod directive;
 mod error;
+pub mod exceptions;
 mod expected;
 mod report;
 mod runner;
@@ -50,6 +51,7 @@ mod wasi_suite;
 
 pub use backtrace::check_trap_backtraces;
 pub use error::Error;
+pub use exceptions::{check_exceptions, LIMIT as EXCEPTION_CHECK_LIMIT};
 pub use expected::{ExpectedFailures, ExpectedParseError};
 pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};
 pub use runner::{run_files, Runner};

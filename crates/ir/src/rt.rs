@@ -28,9 +28,33 @@ impl ExternAddr {
     }
 }
 
-/// Address of an exception object in a store.
+/// Address of an exception object in a store: a slot of the store's
+/// exception heap in the low 32 bits and the slot's generation in the high
+/// 32 bits. Slots are reused once their exception is freed; the generation
+/// tells a stale address from the slot's new occupant. Its raw slot form
+/// (see `strata_runtime::value`) is the address plus one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExnAddr(pub u32);
+pub struct ExnAddr(pub u64);
+
+impl ExnAddr {
+    /// The address of slot `index` in generation `generation`.
+    #[inline(always)]
+    pub fn new(index: u32, generation: u32) -> Self {
+        ExnAddr(u64::from(generation) << 32 | u64::from(index))
+    }
+
+    /// The slot, as a `usize` for indexing.
+    #[inline(always)]
+    pub fn index(self) -> usize {
+        self.0 as u32 as usize
+    }
+
+    /// The slot's generation this address was made in.
+    #[inline(always)]
+    pub fn generation(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+}
 
 /// Address of an internal (GC) object in a store. No such objects exist
 /// until GC is implemented; the type lets `anyref` values be null.
@@ -133,7 +157,7 @@ impl core::fmt::Display for Val {
             Val::AnyRef(None) => write!(f, "null: anyref"),
             Val::AnyRef(Some(a)) => write!(f, "any@{}: anyref", a.0),
             Val::ExnRef(None) => write!(f, "null: exnref"),
-            Val::ExnRef(Some(a)) => write!(f, "exn@{}: exnref", a.0),
+            Val::ExnRef(Some(a)) => write!(f, "exn@{}.{}: exnref", a.index(), a.generation()),
         }
     }
 }
@@ -176,6 +200,33 @@ pub enum TrapCode {
     UncaughtException,
     /// `throw_ref` on null.
     NullExceptionReference,
+    /// A `throw` would exceed the store's limit on live exception objects.
+    ExceptionLimit,
+}
+
+impl TrapCode {
+    /// Every trap code, in a fixed order: compiled tiers number trap codes
+    /// by their position here.
+    pub const ALL: [TrapCode; 18] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::StackExhausted,
+        TrapCode::NullReference,
+        TrapCode::NullFunctionReference,
+        TrapCode::Interrupted,
+        TrapCode::OutOfFuel,
+        TrapCode::HostError,
+        TrapCode::UncaughtException,
+        TrapCode::NullExceptionReference,
+        TrapCode::ExceptionLimit,
+    ];
 }
 
 impl TrapCode {
@@ -199,6 +250,7 @@ impl TrapCode {
             TrapCode::HostError => "host function error",
             TrapCode::UncaughtException => "uncaught exception",
             TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::ExceptionLimit => "too many live exceptions",
         }
     }
 }
@@ -228,6 +280,9 @@ struct TrapInner {
     /// Set when a host function ended the program on purpose (WASI
     /// `proc_exit`): the exit status it asked for.
     exit_status: Option<i32>,
+    /// Set when the trap is a wasm exception on its way out of a tier (or a
+    /// host function): the exception, in the store that threw it.
+    exception: Option<ExnAddr>,
 }
 
 /// A trap: its code, an optional detail message, and a wasm backtrace.
@@ -244,6 +299,7 @@ impl Trap {
             message: None,
             frames: Vec::new(),
             exit_status: None,
+            exception: None,
         }))
     }
 
@@ -255,6 +311,7 @@ impl Trap {
             message: Some(message.into()),
             frames: Vec::new(),
             exit_status: None,
+            exception: None,
         }))
     }
 
@@ -268,7 +325,28 @@ impl Trap {
             message: Some(format!("exit with status {status}")),
             frames: Vec::new(),
             exit_status: Some(status),
+            exception: None,
         }))
+    }
+
+    /// A wasm exception leaving a tier's frames, or thrown by a host
+    /// function: every tier that receives it from a call treats it as the
+    /// exception `exn` thrown at the call, and catches it if a handler
+    /// matches. It reaches the embedder as an "uncaught exception" trap.
+    #[cold]
+    pub fn exception(exn: ExnAddr) -> Self {
+        Trap(Box::new(TrapInner {
+            code: TrapCode::UncaughtException,
+            message: None,
+            frames: Vec::new(),
+            exit_status: None,
+            exception: Some(exn),
+        }))
+    }
+
+    /// The exception this trap carries, if it is one ([`Trap::exception`]).
+    pub fn thrown(&self) -> Option<ExnAddr> {
+        self.0.exception
     }
 
     /// The exit status, if this trap is a program exit ([`Trap::exit`]).

@@ -132,6 +132,11 @@ impl RefType {
         nullable: true,
         heap: HeapType::Extern,
     };
+    /// `exnref`, i.e. `(ref null exn)`.
+    pub const EXNREF: Self = Self {
+        nullable: true,
+        heap: HeapType::Exn,
+    };
 }
 
 /// A value type.
@@ -157,6 +162,8 @@ impl ValType {
     pub const FUNCREF: Self = ValType::Ref(RefType::FUNCREF);
     /// `externref`.
     pub const EXTERNREF: Self = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`.
+    pub const EXNREF: Self = ValType::Ref(RefType::EXNREF);
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {

@@ -11,9 +11,7 @@
 //! memory and global pointers after anything that may move them.
 
 use strata_ir::{CatchKind, NumOp, Op, Trap, TrapCode, Val, ValType};
-use strata_runtime::{
-    value, ExceptionEntity, ExnAddr, FuncAddr, FuncKind, HostContext, HostFunc, Store,
-};
+use strata_runtime::{value, ExnAddr, FuncAddr, FuncKind, HostContext, HostFunc, Store};
 
 use crate::vmctx::{module_of, VmCtx};
 use crate::STATUS_EXN;
@@ -222,11 +220,10 @@ fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) 
             1
         }
         Err(trap) => {
-            if trap.code() == TrapCode::UncaughtException {
-                if let Some(exn) = crate::module::take_escaped_exception() {
-                    vm.exn = exn;
-                    return u64::from(STATUS_EXN);
-                }
+            // An exception from the callee is thrown on from this call.
+            if let Some(exn) = store.thrown_by(&trap) {
+                vm.exn = exn.0;
+                return u64::from(STATUS_EXN);
             }
             vm.trap(trap);
             0
@@ -349,16 +346,20 @@ pub(crate) fn throw(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _:
     let sig = store.tags[tag.index()].sig;
     let n = store.sigs.get(sig).params.len();
     let payload = (0..n).map(|i| rd(s, i)).collect();
-    store.exceptions.push(ExceptionEntity { tag, payload });
-    vm.exn = store.exceptions.len() as u64 - 1;
-    u64::from(STATUS_EXN)
+    match store.throw_exception(tag, payload) {
+        Ok(exn) => {
+            vm.exn = exn.0;
+            u64::from(STATUS_EXN)
+        }
+        Err(code) => u64::from(vm.trap(Trap::new(code))),
+    }
 }
 
 /// `throw_ref` of the exnref at `sp`. Returns the exception or trap status.
 pub(crate) fn throw_ref(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], _: u64, _: u64) -> u64 {
-    match rd(s, 0).checked_sub(1) {
+    match value::raw_to_exn_ref(rd(s, 0)) {
         Some(exn) => {
-            vm.exn = exn;
+            vm.exn = exn.0;
             u64::from(STATUS_EXN)
         }
         None => u64::from(vm.trap(Trap::new(TrapCode::NullExceptionReference))),
@@ -370,7 +371,8 @@ pub(crate) fn throw_ref(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], _: u64, _:
 /// values to its label's slots and returns the clause index, or `u64::MAX`.
 pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b: u64) -> u64 {
     let jit = module_of(vm);
-    let Some(exception) = store.exceptions.get(vm.exn as usize) else {
+    let exn = ExnAddr(vm.exn);
+    let Some(exception) = store.exception(exn) else {
         return u64::MAX;
     };
     let (Some(clauses), Some(dsts)) = (
@@ -396,9 +398,11 @@ pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b:
         CatchKind::Tag(_) | CatchKind::TagRef(_) => exception.payload.clone(),
         CatchKind::All | CatchKind::AllRef => Vec::new(),
     };
-    if matches!(kind, CatchKind::TagRef(_) | CatchKind::AllRef) {
-        values.push(u64::from(ExnAddr(vm.exn as u32).0) + 1);
+    let by_ref = matches!(kind, CatchKind::TagRef(_) | CatchKind::AllRef);
+    if by_ref {
+        values.push(value::exn_ref_to_raw(Some(exn)));
     }
+    store.catch_exception(exn, by_ref);
     let dst = dsts.get(i).copied().unwrap_or(0) as usize;
     for (k, v) in values.into_iter().enumerate() {
         wr(s, dst + k, v);

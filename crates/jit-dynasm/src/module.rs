@@ -1,10 +1,9 @@
 //! A module compiled by the JIT, and the entry into its code from the store.
 
 use std::any::Any;
-use std::cell::Cell;
 use std::sync::Arc;
 
-use strata_ir::{Module, Trap, TrapCode, Val};
+use strata_ir::{ExnAddr, Module, Trap, TrapCode, Val};
 use strata_runtime::{native_stack, value, CompiledModule, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
@@ -13,21 +12,6 @@ use crate::{STATUS_EXN, STATUS_OK};
 
 /// Slot-stack size of one entry, in slots (capped by the store's limit).
 const SLOT_STACK: usize = 1 << 20;
-
-thread_local! {
-    /// JIT entries running on this thread (0: none, so the next one is the
-    /// outermost).
-    static ENTRIES: Cell<usize> = const { Cell::new(0) };
-    /// The exception of the last entry that ended with an uncaught
-    /// exception, so a JIT caller in another instance can rethrow it (the
-    /// store's call interface only carries a trap).
-    static ESCAPED_EXN: Cell<Option<u64>> = const { Cell::new(None) };
-}
-
-/// Take the exception that escaped the last entry, if it ended with one.
-pub(crate) fn take_escaped_exception() -> Option<u64> {
-    ESCAPED_EXN.with(Cell::take)
-}
 
 /// What the runtime needs to know of one compiled function.
 #[derive(Debug, Clone, Default)]
@@ -90,11 +74,6 @@ impl CompiledModule for JitModule {
             *s = value::to_raw(*a);
         }
 
-        let enclosing = ENTRIES.with(|n| n.replace(n.get() + 1));
-        if enclosing == 0 {
-            ESCAPED_EXN.with(|e| e.set(None));
-        }
-
         let depth_at_entry = store.call_depth;
         let stack_range = stack.as_mut_ptr_range();
         let mut vm = VmCtx {
@@ -123,14 +102,10 @@ impl CompiledModule for JitModule {
         // From here until `enter` returns, `store` and `stack` are only
         // reached through the raw pointers in `vm` (see `crate::vmctx`).
         let status = self.code.enter(&mut vm, stack_range.start, defined);
-        ENTRIES.with(|n| n.set(enclosing));
         store.call_depth = depth_at_entry;
         match status {
             Some(STATUS_OK) => {}
-            Some(STATUS_EXN) => {
-                ESCAPED_EXN.with(|e| e.set(Some(vm.exn)));
-                return Err(Trap::new(TrapCode::UncaughtException));
-            }
+            Some(STATUS_EXN) => return Err(Trap::exception(ExnAddr(vm.exn))),
             Some(_) => {
                 let mut trap = vm.pending.take().unwrap_or_else(|| {
                     let code = TRAP_CODES

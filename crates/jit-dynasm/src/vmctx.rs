@@ -61,7 +61,7 @@ pub(crate) struct VmCtx {
     pub poll_always: u64,
     /// The trap code of a trap being unwound (index into [`TRAP_CODES`]).
     pub trap_code: u64,
-    /// The exception being unwound (its store address).
+    /// The exception being unwound (its store address, `ExnAddr::0`).
     pub exn: u64,
     /// The store.
     pub store: *mut Store,
@@ -98,26 +98,9 @@ pub(crate) mod offsets {
     pub const TRAP_CODE: i32 = offset_of!(VmCtx, trap_code) as i32;
 }
 
-/// Trap codes by the number generated code stores in [`VmCtx::trap_code`].
-pub(crate) const TRAP_CODES: [TrapCode; 17] = [
-    TrapCode::Unreachable,
-    TrapCode::MemoryOutOfBounds,
-    TrapCode::TableOutOfBounds,
-    TrapCode::UndefinedElement,
-    TrapCode::UninitializedElement,
-    TrapCode::IndirectCallTypeMismatch,
-    TrapCode::IntegerOverflow,
-    TrapCode::IntegerDivideByZero,
-    TrapCode::InvalidConversionToInteger,
-    TrapCode::StackExhausted,
-    TrapCode::NullReference,
-    TrapCode::NullFunctionReference,
-    TrapCode::Interrupted,
-    TrapCode::OutOfFuel,
-    TrapCode::HostError,
-    TrapCode::UncaughtException,
-    TrapCode::NullExceptionReference,
-];
+/// Trap codes by the number generated code stores in [`VmCtx::trap_code`]:
+/// the IR's one list.
+pub(crate) const TRAP_CODES: [TrapCode; TrapCode::ALL.len()] = TrapCode::ALL;
 
 /// The number of a trap code in [`TRAP_CODES`].
 pub(crate) fn trap_number(code: TrapCode) -> u64 {

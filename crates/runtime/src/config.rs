@@ -1,4 +1,5 @@
-//! Per-store limits: memory and table caps, call depth, instance counts.
+//! Per-store limits: memory and table caps, call depth, instance counts,
+//! live exceptions.
 
 use crate::memory::MemoryConfig;
 
@@ -22,6 +23,8 @@ pub struct StoreConfig {
     pub max_tables: usize,
     /// Cap on the total bytes of all linear memories of the store.
     pub max_total_memory_bytes: u64,
+    /// Cap on exception objects alive at once; a `throw` past it traps.
+    pub max_live_exceptions: usize,
 }
 
 impl Default for StoreConfig {
@@ -35,6 +38,7 @@ impl Default for StoreConfig {
             max_memories: 100_000,
             max_tables: 100_000,
             max_total_memory_bytes: u64::MAX,
+            max_live_exceptions: 1 << 20,
         }
     }
 }

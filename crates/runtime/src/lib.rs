@@ -19,6 +19,7 @@ pub mod config;
 pub mod const_eval;
 mod entity_ops;
 pub mod error;
+pub mod exceptions;
 pub mod instantiate;
 pub mod memory;
 #[allow(unsafe_code)]

@@ -6,10 +6,12 @@ use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use strata_ir::{FuncIdx, GlobalType, Module, Trap, TrapCode, Val};
+use strata_ir::{ExnAddr, FuncIdx, GlobalType, Module, RefHierarchy, Trap, TrapCode, Val, ValType};
 
 use crate::addr::*;
 use crate::config::StoreConfig;
+pub use crate::exceptions::ExceptionEntity;
+use crate::exceptions::ExceptionHeap;
 use crate::memory::LinearMemory;
 use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
@@ -213,15 +215,6 @@ pub struct TagEntity {
     pub sig: SigId,
 }
 
-/// A thrown exception: its tag and raw payload.
-#[derive(Debug, Clone)]
-pub struct ExceptionEntity {
-    /// The tag.
-    pub tag: TagAddr,
-    /// Raw payload values.
-    pub payload: Vec<u64>,
-}
-
 /// An instance: a module's index spaces resolved to store addresses.
 pub struct InstanceEntity {
     /// The module.
@@ -288,8 +281,8 @@ pub struct Store {
     pub externs: Vec<Box<dyn Any + Send>>,
     /// Exception tags.
     pub tags: Vec<TagEntity>,
-    /// Exceptions thrown so far (referenced by `exnref`s).
-    pub exceptions: Vec<ExceptionEntity>,
+    /// Live exception objects (see [`crate::exceptions`]).
+    exceptions: ExceptionHeap,
     /// Embedder state.
     pub host_data: Box<dyn Any + Send>,
     /// Current wasm call depth across re-entrant calls.
@@ -298,6 +291,8 @@ pub struct Store {
     pub interrupt: Interrupt,
     /// Total bytes of all memories.
     pub total_memory_bytes: u64,
+    /// [`Store::invoke`]s in progress: 0 when the embedder is outside wasm.
+    entries: usize,
 }
 
 impl Store {
@@ -316,11 +311,12 @@ impl Store {
             instances: Vec::new(),
             externs: Vec::new(),
             tags: Vec::new(),
-            exceptions: Vec::new(),
+            exceptions: ExceptionHeap::default(),
             host_data,
             call_depth: 0,
             interrupt: Interrupt::default(),
             total_memory_bytes: 0,
+            entries: 0,
         }
     }
 
@@ -420,9 +416,100 @@ impl Store {
         Ok(())
     }
 
+    /// `throw`: a new exception of `tag` with the raw `payload`, counted
+    /// against `config.max_live_exceptions` (past it: the
+    /// [`TrapCode::ExceptionLimit`] trap).
+    pub fn throw_exception(
+        &mut self,
+        tag: TagAddr,
+        payload: Vec<u64>,
+    ) -> Result<ExnAddr, TrapCode> {
+        let limit = self.config.max_live_exceptions;
+        self.exceptions.alloc(tag, payload, limit)
+    }
+
+    /// The live exception a trap from a call carries, if it is one: the
+    /// caller must throw it on at the call site.
+    #[inline]
+    pub fn thrown_by(&self, trap: &Trap) -> Option<ExnAddr> {
+        trap.thrown()
+            .filter(|exn| self.exceptions.get(*exn).is_some())
+    }
+
+    /// The live exception at `exn`, `None` if it was freed.
+    #[inline]
+    pub fn exception(&self, exn: ExnAddr) -> Option<&ExceptionEntity> {
+        self.exceptions.get(exn)
+    }
+
+    /// A handler took exception `exn`: by reference (`catch_ref`,
+    /// `catch_all_ref`) or by its payload alone, which frees an exception no
+    /// `exnref` has named. Call it after reading the payload.
+    #[inline]
+    pub fn catch_exception(&mut self, exn: ExnAddr, by_ref: bool) {
+        self.exceptions.caught(exn, by_ref);
+    }
+
+    /// Keep exception `exn` alive for the store's lifetime: the embedder was
+    /// handed a reference to it.
+    pub fn pin_exception(&self, exn: ExnAddr) {
+        self.exceptions.pin(exn);
+    }
+
+    /// Live exception objects.
+    pub fn live_exceptions(&self) -> usize {
+        self.exceptions.live()
+    }
+
+    /// Free the exceptions nothing can reach any more. Only sound with no
+    /// wasm frame live, which [`Store::invoke`] ensures by calling it only
+    /// when the embedder enters the store.
+    fn sweep_exceptions(&mut self) {
+        let is_exn =
+            |ty: ValType| matches!(ty, ValType::Ref(r) if r.heap.hierarchy() == RefHierarchy::Exn);
+        let as_exn = |raw: u64| raw.checked_sub(1).map(ExnAddr);
+        let globals = self
+            .globals
+            .iter()
+            .filter(|g| is_exn(g.ty.ty))
+            .filter_map(|g| as_exn(g.value));
+        let tables = self
+            .tables
+            .iter()
+            .filter(|t| is_exn(ValType::Ref(t.ty().elem)))
+            .flat_map(|t| t.elements().iter().filter_map(|raw| as_exn(*raw)));
+        let roots: Vec<ExnAddr> = globals.chain(tables).collect();
+        let (tags, sigs) = (&self.tags, &self.sigs);
+        self.exceptions.sweep(roots, |e| {
+            let Some(tag) = tags.get(e.tag.index()) else {
+                return Vec::new();
+            };
+            let params = &sigs.get(tag.sig).params;
+            params
+                .iter()
+                .zip(&e.payload)
+                .filter(|(t, _)| is_exn(**t))
+                .filter_map(|(_, raw)| as_exn(*raw))
+                .collect()
+        });
+    }
+
     /// Call any function with `args` (checked against its signature here) and
     /// return its results.
     pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        if self.entries == 0
+            && self.call_depth == 0
+            && self.exceptions.wants_sweep(self.config.max_live_exceptions)
+        {
+            self.sweep_exceptions();
+        }
+        self.entries += 1;
+        let r = self.invoke_entered(func, args);
+        self.entries -= 1;
+        r
+    }
+
+    fn invoke_entered(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
         let entity = self
             .funcs
             .get(func.index())

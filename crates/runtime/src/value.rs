@@ -2,7 +2,8 @@
 //!
 //! - `i32`: the low 32 bits (upper bits are ignored when read, zero when written);
 //! - `i64`: as is; `f32`/`f64`: raw IEEE bits (NaN payloads preserved);
-//! - references: `0` is null, otherwise the store address plus one.
+//! - references: `0` is null, otherwise the store address plus one (an
+//!   exception's address holds its slot's generation in the upper half).
 
 use strata_ir::{AnyAddr, ExnAddr, ExternAddr, FuncAddr, RefHierarchy, Val, ValType};
 
@@ -20,8 +21,20 @@ pub fn to_raw(v: Val) -> u64 {
         Val::FuncRef(f) => func_ref_to_raw(f),
         Val::ExternRef(e) => e.map_or(NULL_REF, |e| u64::from(e.0) + 1),
         Val::AnyRef(a) => a.map_or(NULL_REF, |a| u64::from(a.0) + 1),
-        Val::ExnRef(e) => e.map_or(NULL_REF, |e| u64::from(e.0) + 1),
+        Val::ExnRef(e) => exn_ref_to_raw(e),
     }
+}
+
+/// Raw form of an exception reference.
+#[inline]
+pub fn exn_ref_to_raw(e: Option<ExnAddr>) -> u64 {
+    e.map_or(NULL_REF, |e| e.0 + 1)
+}
+
+/// The exception a raw exception reference names, `None` for null.
+#[inline]
+pub fn raw_to_exn_ref(raw: u64) -> Option<ExnAddr> {
+    raw.checked_sub(1).map(ExnAddr)
 }
 
 /// Raw form of a function reference.
@@ -48,10 +61,10 @@ pub fn from_raw(raw: u64, ty: ValType) -> Val {
         ValType::Ref(r) => {
             let addr = raw.checked_sub(1).map(|a| a as u32);
             match r.heap.hierarchy() {
+                RefHierarchy::Exn => Val::ExnRef(raw_to_exn_ref(raw)),
                 RefHierarchy::Func => Val::FuncRef(addr.map(FuncAddr)),
                 RefHierarchy::Extern => Val::ExternRef(addr.map(ExternAddr)),
                 RefHierarchy::Any => Val::AnyRef(addr.map(AnyAddr)),
-                RefHierarchy::Exn => Val::ExnRef(addr.map(ExnAddr)),
             }
         }
     }
@@ -71,6 +84,10 @@ mod tests {
             (Val::FuncRef(None), ValType::FUNCREF),
             (Val::FuncRef(Some(FuncAddr(7))), ValType::FUNCREF),
             (Val::ExternRef(Some(ExternAddr(0))), ValType::EXTERNREF),
+            (
+                Val::ExnRef(Some(ExnAddr::new(3, u32::MAX))),
+                ValType::EXNREF,
+            ),
         ] {
             assert_eq!(from_raw(to_raw(v), t), v);
         }

@@ -8,7 +8,7 @@
 //! local and is written back on every exit from the loop.
 
 use strata_ir::{Address, LoadKind, MemIdx, StoreKind, TrapCode};
-use strata_runtime::{value, ExceptionEntity, ExnAddr, FuncAddr, InstanceAddr, MemAddr, Store};
+use strata_runtime::{value, FuncAddr, InstanceAddr, MemAddr, Store};
 
 use super::memory::{load, load_view, mem, mem_mut, store_value, store_view, MemView};
 use super::regs::{get, set, Regs};
@@ -244,15 +244,14 @@ pub(super) fn run_frame(
                 let tag = store.instances[instance.index()].tags[tag.index()];
                 let sig = store.tags[tag.index()].sig;
                 let n = store.sigs.get(sig).params.len();
-                                let payload = regs.range(args, n).to_vec();
-                store.exceptions.push(ExceptionEntity { tag, payload });
-                let exn = ExnAddr(store.exceptions.len() as u32 - 1);
+                let payload = regs.range(args, n).to_vec();
+                let exn = tri!(store.throw_exception(tag, payload));
                 exit!(Ok(Action::Throw(exn)));
             }
             Instr::ThrowRef { src } => {
                 let raw = get!(regs, src);
-                let exn = tri!(raw.checked_sub(1).ok_or(TrapCode::NullExceptionReference));
-                exit!(Ok(Action::Throw(ExnAddr(exn as u32))));
+                let exn = tri!(value::raw_to_exn_ref(raw).ok_or(TrapCode::NullExceptionReference));
+                exit!(Ok(Action::Throw(exn)));
             }
             Instr::TableGet { .. }
             | Instr::TableSet { .. }

@@ -252,10 +252,12 @@ impl Executor {
                     store.call_depth -= 1;
                     Ok(())
                 }
-                Action::Call { callee, args } => self.call(store, callee, base + args as usize),
-                Action::TailCall { callee, args } => {
-                    self.tail_call(store, callee, base, base + args as usize)
-                }
+                Action::Call { callee, args } => self
+                    .call(store, callee, base + args as usize)
+                    .or_else(|trap| self.rethrow(store, trap)),
+                Action::TailCall { callee, args } => self
+                    .tail_call(store, callee, base, base + args as usize)
+                    .or_else(|trap| self.rethrow(store, trap)),
                 Action::Throw(exn) => self.unwind(store, exn),
             };
             if let Err(trap) = step {
@@ -311,12 +313,13 @@ impl Executor {
                 Ok(())
             }
             _ => {
-                self.call(store, callee, base)?;
+                let r = self.call(store, callee, base);
                 // A wasm callee of another tier or a host function has run to
-                // completion: the calling frame returns its results.
+                // completion (or thrown): the calling frame is gone either
+                // way, replaced by its callee.
                 self.frames.pop();
                 store.call_depth -= 1;
-                Ok(())
+                r
             }
         }
     }
@@ -393,8 +396,8 @@ impl Executor {
     /// its landing pad. With no handler in this invocation the exception
     /// leaves wasm as an "uncaught exception" trap.
     fn unwind(&mut self, store: &mut Store, exn: ExnAddr) -> Result<(), Trap> {
-        let Some(exception) = store.exceptions.get(exn.0 as usize) else {
-            return Err(Trap::new(TrapCode::NullExceptionReference));
+        let Some(exception) = store.exception(exn) else {
+            return Err(Trap::host("an exception reference outlived its exception"));
         };
         let (tag, payload) = (exception.tag, exception.payload.clone());
         while let Some(frame) = self.frames.last() {
@@ -421,9 +424,11 @@ impl Executor {
                     CatchKind::Tag(_) | CatchKind::TagRef(_) => payload.clone(),
                     CatchKind::All | CatchKind::AllRef => Vec::new(),
                 };
-                if matches!(catch.kind, CatchKind::TagRef(_) | CatchKind::AllRef) {
-                    values.push(u64::from(exn.0) + 1);
+                let by_ref = matches!(catch.kind, CatchKind::TagRef(_) | CatchKind::AllRef);
+                if by_ref {
+                    values.push(value::exn_ref_to_raw(Some(exn)));
                 }
+                store.catch_exception(exn, by_ref);
                 if self.stack.len() < at + values.len() {
                     self.stack.resize(at + values.len(), 0);
                 }
@@ -436,7 +441,17 @@ impl Executor {
             self.frames.pop();
             store.call_depth -= 1;
         }
-        Err(Trap::new(TrapCode::UncaughtException))
+        Err(Trap::exception(exn))
+    }
+
+    /// A call's trap: an exception it carries is thrown on from the calling
+    /// frame (the call site is the frame's current instruction); any other
+    /// trap goes on unwinding.
+    fn rethrow(&mut self, store: &mut Store, trap: Trap) -> Result<(), Trap> {
+        match store.thrown_by(&trap) {
+            Some(exn) => self.unwind(store, exn),
+            None => Err(trap),
+        }
     }
 
     /// Attach the wasm backtrace (innermost first) to a trap.
