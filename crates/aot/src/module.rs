@@ -5,11 +5,10 @@
 //! for the call itself and `crate::libcalls` for the aliasing invariant).
 #![allow(unsafe_code)]
 
-use std::any::Any;
 use std::sync::Arc;
 
 use strata_ir::{Module, Trap, Val};
-use strata_runtime::{native_stack, value, CompiledModule, FuncAddr, Store};
+use strata_runtime::{value, CompiledModule, Entry, FuncAddr, Store};
 
 use crate::artifact::code::CodeMemory;
 use crate::libcalls::{self, HELPERS, PENDING};
@@ -64,10 +63,6 @@ impl CompiledModule for AotModule {
         &self.module
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn invoke(
         &self,
         store: &mut Store,
@@ -75,19 +70,16 @@ impl CompiledModule for AotModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        // The thread's native stack limit (the same for every entry on this
-        // thread, however nested); an entry already below it is refused.
-        let stack_limit = native_stack::check()?;
-        let strata_runtime::WasmFunc {
+        let Entry {
             sig,
             instance,
-            index,
-        } = store.wasm_func(func, "aot")?;
-        let defined = index
-            .0
-            .checked_sub(self.module.num_imported_funcs)
-            .map(|d| d as usize)
-            .filter(|d| *d < self.trampolines.len())
+            defined,
+            stack_limit,
+            ..
+        } = Entry::new(store, func, &self.module, "aot")?;
+        let trampoline = *self
+            .trampolines
+            .get(defined)
             .ok_or_else(|| Trap::host("the function has no aot code"))?;
         let result_types = store.sigs.get(sig).results.clone();
 
@@ -112,13 +104,7 @@ impl CompiledModule for AotModule {
         unsafe { libcalls::refresh(ctx.as_mut_ptr(), &mut *store_ptr, instance) };
         // SAFETY: the trampoline belongs to `self.code`, which is alive; the
         // context and buffer are as `call_trampoline` requires.
-        unsafe {
-            crate::entry::call_trampoline(
-                self.trampolines[defined],
-                ctx.as_mut_ptr(),
-                buf.as_mut_ptr(),
-            )
-        };
+        unsafe { crate::entry::call_trampoline(trampoline, ctx.as_mut_ptr(), buf.as_mut_ptr()) };
 
         let trap_word = ctx[vmctx::W_TRAP];
         if trap_word != 0 {

@@ -1,6 +1,5 @@
 //! Compiled functions and modules of the interpreter tier.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use strata_ir::{FuncIdx, Module, Trap, Val};
@@ -57,10 +56,6 @@ impl CompiledModule for InterpModule {
         &self.module
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn invoke(
         &self,
         store: &mut Store,
@@ -68,6 +63,6 @@ impl CompiledModule for InterpModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        crate::exec::invoke(store, func, args, results)
+        crate::exec::invoke(store, &self.module, func, args, results)
     }
 }

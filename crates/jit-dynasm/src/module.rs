@@ -1,10 +1,9 @@
 //! A module compiled by the JIT, and the entry into its code from the store.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use strata_ir::{ExnAddr, Module, Trap, TrapCode, Val};
-use strata_runtime::{native_stack, value, CompiledModule, FuncAddr, Store};
+use strata_runtime::{value, CompiledModule, Entry, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
 use crate::vmctx::{VmCtx, TRAP_CODES};
@@ -42,10 +41,6 @@ impl CompiledModule for JitModule {
         &self.module
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn invoke(
         &self,
         store: &mut Store,
@@ -53,18 +48,13 @@ impl CompiledModule for JitModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        // The thread's native stack limit (the same for every entry on this
-        // thread, however nested); an entry already below it is refused.
-        let stack_limit = native_stack::check()?;
-        let strata_runtime::WasmFunc {
+        let Entry {
             sig,
             instance,
-            index,
-        } = store.wasm_func(func, "JIT")?;
-        let defined = index
-            .0
-            .checked_sub(self.module.num_imported_funcs)
-            .ok_or_else(|| Trap::host("not a defined function"))? as usize;
+            defined,
+            stack_limit,
+            ..
+        } = Entry::new(store, func, &self.module, "JIT")?;
         let frame = self.funcs.get(defined).map_or(0, |f| f.frame_size as usize);
         let slots = SLOT_STACK
             .min(store.config.max_value_stack)

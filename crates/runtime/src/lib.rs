@@ -37,4 +37,4 @@ pub use memory::{LinearMemory, MemoryConfig, MemoryError, RawMemory};
 pub use signature::{SigId, SigRegistry};
 pub use store::*;
 pub use table::{TableEntity, TableError};
-pub use tier::{CompileError, CompiledModule, Tier};
+pub use tier::{AsAny, CompileError, CompiledModule, Entry, Tier};

@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use strata_ir::{FuncIdx, Module, Trap, Val};
 
-use crate::addr::FuncAddr;
-use crate::store::Store;
+use crate::addr::{FuncAddr, InstanceAddr};
+use crate::native_stack;
+use crate::signature::SigId;
+use crate::store::{Store, WasmFunc};
 
 /// Why a tier could not compile a module.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,18 +37,28 @@ pub trait Tier: Send + Sync + 'static {
     fn compile(&self, module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError>;
 }
 
+/// Downcasting, so a tier can recognise its own modules (for example to
+/// call between instances without leaving its execution loop). Every
+/// [`CompiledModule`] has it; tiers do not implement it.
+pub trait AsAny {
+    /// `self` as `Any`.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: CompiledModule> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// A module compiled by some tier, shared by all its instances.
-pub trait CompiledModule: Send + Sync + 'static {
+pub trait CompiledModule: AsAny + Send + Sync + 'static {
     /// The module this was compiled from.
     fn module(&self) -> &Arc<Module>;
 
-    /// Downcasting, so a tier can recognise its own modules (for example to
-    /// call between instances without leaving its execution loop).
-    fn as_any(&self) -> &dyn Any;
-
     /// Run the wasm function `func` (which belongs to an instance of this
     /// module) with arguments already checked against its type, and write its
-    /// results.
+    /// results. [`Entry::new`] does what every implementation does first.
     fn invoke(
         &self,
         store: &mut Store,
@@ -54,4 +66,56 @@ pub trait CompiledModule: Send + Sync + 'static {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap>;
+}
+
+/// What a [`CompiledModule::invoke`] needs to know before it runs anything:
+/// the function, its instance, its index among the module's defined
+/// functions, and the thread's native stack limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// The function's canonical signature.
+    pub sig: SigId,
+    /// Its instance.
+    pub instance: InstanceAddr,
+    /// Its index in the module's function index space.
+    pub index: FuncIdx,
+    /// Its index among the module's defined (not imported) functions.
+    pub defined: usize,
+    /// The lowest address the native stack may reach
+    /// ([`native_stack::check`]).
+    pub stack_limit: usize,
+}
+
+impl Entry {
+    /// Check an entry into `module`'s code for `func`, by the tier named
+    /// `tier`: the native stack has room (an entry already below the
+    /// thread's limit traps with "call stack exhausted"), and `func` is a
+    /// wasm function defined by `module`.
+    ///
+    /// # Errors
+    /// The stack trap, or a host trap naming the tier if `func` is unknown,
+    /// a host function, or an import of the module.
+    pub fn new(store: &Store, func: FuncAddr, module: &Module, tier: &str) -> Result<Self, Trap> {
+        let stack_limit = native_stack::check()?;
+        let WasmFunc {
+            sig,
+            instance,
+            index,
+        } = store.wasm_func(func, tier)?;
+        let defined = index
+            .0
+            .checked_sub(module.num_imported_funcs)
+            .ok_or_else(|| {
+                Trap::host(format!(
+                    "the {tier} tier was asked to run function {index}, an import"
+                ))
+            })? as usize;
+        Ok(Entry {
+            sig,
+            instance,
+            index,
+            defined,
+            stack_limit,
+        })
+    }
 }

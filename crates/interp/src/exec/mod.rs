@@ -15,8 +15,7 @@ use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
 use strata_runtime::{
-    native_stack, value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr,
-    Store,
+    value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr, Store,
 };
 
 use crate::bytecode::Slot;
@@ -55,9 +54,11 @@ struct Executor {
     depth_at_entry: usize,
 }
 
-/// Run the wasm function `func` of an interpreter-compiled instance.
+/// Run the wasm function `func` of an interpreter-compiled instance of
+/// `module`.
 pub(crate) fn invoke(
     store: &mut Store,
+    module: &strata_ir::Module,
     func: FuncAddr,
     args: &[Val],
     results: &mut Vec<Val>,
@@ -65,12 +66,12 @@ pub(crate) fn invoke(
     // Wasm calls inside this invocation never grow the native stack, but
     // entries do (a host function or another tier's code calling back into
     // wasm): an entry already below the thread's limit is refused.
-    native_stack::check()?;
-    let strata_runtime::WasmFunc {
+    let strata_runtime::Entry {
         sig,
         instance,
         index,
-    } = store.wasm_func(func, "interpreter")?;
+        ..
+    } = strata_runtime::Entry::new(store, func, module, "interpreter")?;
     let mut exec = Executor {
         stack: Vec::new(),
         frames: Vec::new(),
