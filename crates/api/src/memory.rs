@@ -14,7 +14,7 @@
 use core::fmt;
 
 use strata_ir::{IndexType, MemoryType};
-use strata_runtime::{LinearMemory, MemAddr, StoreId};
+use strata_runtime::{MemAddr, MemoryInstance, StoreId};
 
 use crate::errors::{memory_error_kind, Error, ErrorKind};
 use crate::guest::GuestAddr;
@@ -186,7 +186,7 @@ impl Memory {
                 ),
             ));
         }
-        let mem = LinearMemory::new(ty, &rt.config.memory)
+        let mem = MemoryInstance::new(ty, &rt.config.memory)
             .map_err(|e| Error::msg(memory_error_kind(&e), format!("host memory: {e}")))?;
         rt.check_new_memory(mem.size_bytes())
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host memory: {e}")))?;
@@ -200,7 +200,7 @@ impl Memory {
 
     /// The memory entity, if the handle is of `store`.
     #[inline]
-    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s LinearMemory, Foreign> {
+    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s MemoryInstance, Foreign> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Memory")?;
         Ok(&rt.memories[addr.index()])
@@ -208,7 +208,10 @@ impl Memory {
 
     /// The memory entity, mutably, if the handle is of `store`.
     #[inline]
-    fn entity_mut<'s>(&self, store: &'s mut impl AsStore) -> Result<&'s mut LinearMemory, Foreign> {
+    fn entity_mut<'s>(
+        &self,
+        store: &'s mut impl AsStore,
+    ) -> Result<&'s mut MemoryInstance, Foreign> {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Memory")?;
         Ok(&mut rt.memories[addr.index()])

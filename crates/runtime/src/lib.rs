@@ -32,7 +32,7 @@ pub mod value;
 pub use addr::*;
 pub use config::StoreConfig;
 pub use error::{InstantiationError, LinkError, LinkErrorKind};
-pub use memory::{LinearMemory, MemoryConfig, MemoryError, RawMemory};
+pub use memory::{MemoryConfig, MemoryError, MemoryInstance, RawMemory};
 pub use signature::{SigId, SigRegistry};
 pub use store::*;
 pub use table::{TableEntity, TableError};

@@ -12,7 +12,7 @@ use core::ops::Range;
 
 use strata_ir::TrapCode;
 
-use super::LinearMemory;
+use super::MemoryInstance;
 
 /// `[start, start + len)` as host indices, if it lies within `bound` bytes.
 #[inline]
@@ -24,7 +24,7 @@ fn checked_range(start: u64, len: u64, bound: usize) -> Result<Range<usize>, Tra
     }
 }
 
-impl LinearMemory {
+impl MemoryInstance {
     /// `memory.fill`: set `len` bytes from `dst` to `value`.
     pub fn fill(&mut self, dst: u64, value: u8, len: u64) -> Result<(), TrapCode> {
         let range = checked_range(dst, len, self.len)?;
@@ -46,11 +46,11 @@ impl LinearMemory {
 
     /// `memory.copy` between two memories: copy `len` bytes from `src` in
     /// `src_mem` to `dst` in this memory. (Two distinct memories cannot
-    /// overlap; a copy within one memory is [`LinearMemory::copy_within`].)
+    /// overlap; a copy within one memory is [`MemoryInstance::copy_within`].)
     pub fn copy_from(
         &mut self,
         dst: u64,
-        src_mem: &LinearMemory,
+        src_mem: &MemoryInstance,
         src: u64,
         len: u64,
     ) -> Result<(), TrapCode> {

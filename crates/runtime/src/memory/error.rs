@@ -1,6 +1,6 @@
 //! Why a linear memory could not be created.
 
-/// Why [`LinearMemory::new`](super::LinearMemory::new) failed. Growth failures
+/// Why [`MemoryInstance::new`](super::MemoryInstance::new) failed. Growth failures
 /// are not errors: `memory.grow` returns -1 ([`None`]) instead.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! Virtual-memory primitives behind [`LinearMemory`](super::LinearMemory):
+//! Virtual-memory primitives behind [`MemoryInstance`](super::MemoryInstance):
 //! reserve address space, commit (make read/write) a prefix of it, and unmap
 //! it on drop.
 //!

@@ -2,9 +2,9 @@
 //! every execution tier (the interpreter now; the baseline JIT and the AOT
 //! tier later).
 //!
-//! A [`LinearMemory`] has one index width for its whole life — memory32 or
+//! A [`MemoryInstance`] has one index width for its whole life — memory32 or
 //! memory64, taken from its [`MemoryType`] — and the typed accessors
-//! [`LinearMemory::load`] and [`LinearMemory::store`] are monomorphized over
+//! [`MemoryInstance::load`] and [`MemoryInstance::store`] are monomorphized over
 //! that width through [`strata_ir::Address`], so a memory32 access pays nothing
 //! for memory64 existing. Every access made through this type is bounds-checked
 //! against the *current* size, with overflow-checked effective addresses: an
@@ -50,11 +50,11 @@
 //! region (about double, capped by the maximum), committing it, copying the
 //! contents over and unmapping the old one: growth then *moves* the base
 //! pointer. [`RawMemory::reserved`] tells a compiled tier which case it is in;
-//! in any case it must re-read [`LinearMemory::raw`] after every grow.
+//! in any case it must re-read [`MemoryInstance::raw`] after every grow.
 //!
 //! # Hosts
 //!
-//! memory64 needs a 64-bit host: on 32-bit hosts [`LinearMemory::new`] returns
+//! memory64 needs a 64-bit host: on 32-bit hosts [`MemoryInstance::new`] returns
 //! [`MemoryError::Memory64On32BitHost`]. Shared memories are not supported
 //! ([`MemoryError::SharedUnsupported`]).
 
@@ -140,11 +140,11 @@ pub struct RawMemory {
 }
 
 /// A linear memory: a reservation of virtual memory of which the first
-/// [`size_bytes`](LinearMemory::size_bytes) bytes are accessible.
+/// [`size_bytes`](MemoryInstance::size_bytes) bytes are accessible.
 ///
 /// Owns its mapping exclusively; it is unmapped on drop. `Send + Sync`:
 /// shared references only read, all writes take `&mut self`.
-pub struct LinearMemory {
+pub struct MemoryInstance {
     /// The declared type (minimum as declared, not the current size).
     ty: MemoryType,
     /// The reservation; its first `len` bytes are committed.
@@ -155,9 +155,9 @@ pub struct LinearMemory {
     max_pages: u64,
 }
 
-impl core::fmt::Debug for LinearMemory {
+impl core::fmt::Debug for MemoryInstance {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("LinearMemory")
+        f.debug_struct("MemoryInstance")
             .field("ty", &self.ty)
             .field("size_bytes", &self.len)
             .field("max_pages", &self.max_pages)
@@ -185,7 +185,7 @@ fn host_too_small(bytes: u64) -> MemoryError {
     }
 }
 
-impl LinearMemory {
+impl MemoryInstance {
     /// Create a memory of type `ty`, `ty.limits.min` pages long and zeroed.
     ///
     /// Fails if the type is shared, is memory64 on a 32-bit host, has a
@@ -196,7 +196,7 @@ impl LinearMemory {
         Self::create(ty, config, false)
     }
 
-    /// [`LinearMemory::new`], optionally skipping straight to the smallest
+    /// [`MemoryInstance::new`], optionally skipping straight to the smallest
     /// reservation (the fallback path) so tests can exercise moving growth.
     fn create(
         ty: MemoryType,
@@ -269,7 +269,7 @@ impl LinearMemory {
             });
             match result {
                 Ok(map) => {
-                    return Ok(LinearMemory {
+                    return Ok(MemoryInstance {
                         ty,
                         map,
                         len: min_len,
@@ -283,7 +283,7 @@ impl LinearMemory {
     }
 
     /// The declared type. Its `limits.min` is the *initial* size; see
-    /// [`LinearMemory::current_type`] for the type at the current size.
+    /// [`MemoryInstance::current_type`] for the type at the current size.
     #[inline]
     pub fn ty(&self) -> &MemoryType {
         &self.ty
@@ -417,7 +417,7 @@ impl LinearMemory {
         Ok(out)
     }
 
-    /// Typed scalar store of `N` bytes; the mirror of [`LinearMemory::load`].
+    /// Typed scalar store of `N` bytes; the mirror of [`MemoryInstance::load`].
     /// Writes nothing when it traps.
     #[inline(always)]
     pub fn store<A: Address, const N: usize>(
