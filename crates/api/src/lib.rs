@@ -121,6 +121,10 @@ pub use linker::Linker;
 pub use memory::{GrowError, Memory, MemoryAccessError};
 pub use module::{ExportType, ImportType, Module};
 pub use store::{AsStore, Store};
+/// Embedder-supplied linear memory, installed with [`Config::memory_creator`].
+pub use strata_runtime::{
+    BackingError, DefaultMemoryCreator, MemoryBacking, MemoryCreator, MemoryError, MemoryRequest,
+};
 pub use strata_runtime::{InterruptHandle, StoreId};
 pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;

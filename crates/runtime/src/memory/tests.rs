@@ -279,6 +279,7 @@ fn grow_is_capped_by_the_config() {
     let config = MemoryConfig {
         max_memory_bytes: 4 * 65_536 + 100, // not a page multiple: rounds down
         guard_bytes: 0,
+        ..MemoryConfig::default()
     };
     let mut mem = MemoryInstance::new(m64(1, None), &config).unwrap();
     assert_eq!(mem.max_pages(), 4);
@@ -455,13 +456,16 @@ fn one_byte_pages() {
 
 #[test]
 fn moving_growth_fallback_keeps_contents() {
-    let config = MemoryConfig::default();
+    let config = MemoryConfig {
+        creator: Some(std::sync::Arc::new(DefaultMemoryCreator::minimal())),
+        ..MemoryConfig::default()
+    };
     for ty in [
         m64(1, Some(100)),
         m32(1, None),
         mem_type(IndexType::I64, 5, None, 0),
     ] {
-        let mut mem = MemoryInstance::create(ty, &config, true).unwrap();
+        let mut mem = MemoryInstance::new(ty, &config).unwrap();
         let initial = mem.size_bytes();
         assert_eq!(
             mem.raw().reserved as u64,
@@ -485,7 +489,7 @@ fn moving_growth_fallback_keeps_contents() {
         }
     }
     // The maximum still holds in fallback mode.
-    let mut mem = MemoryInstance::create(m64(1, Some(3)), &config, true).unwrap();
+    let mut mem = MemoryInstance::new(m64(1, Some(3)), &config).unwrap();
     assert_eq!(mem.grow(2, &mut yes()), Some(1));
     assert_eq!(mem.grow(1, &mut yes()), None);
 }
