@@ -209,11 +209,6 @@ unsafe impl Send for Region {}
 // (`slice_mut`, `grow_to`) takes `&mut Region`, and the backing is `Sync`.
 unsafe impl Sync for Region {}
 
-/// Why a backing broke the contract in a way the runtime can see.
-fn broken(what: &'static str) -> BackingError {
-    Box::new(MemoryError::BrokenBacking(what))
-}
-
 impl Region {
     /// Take `backing`, whose first `len` bytes must be accessible.
     pub(super) fn new(backing: Box<dyn MemoryBacking>, len: usize) -> Result<Self, MemoryError> {
@@ -224,15 +219,14 @@ impl Region {
             reserved: 0,
             faults: false,
         };
-        region.refresh(len).map_err(|_| {
-            MemoryError::BrokenBacking("a new backing has fewer accessible bytes than requested")
-        })?;
+        region.refresh(len).map_err(MemoryError::BrokenBacking)?;
         Ok(region)
     }
 
     /// Re-read the backing's state and set the length to `len` if the
-    /// backing provides it; otherwise keep the old length.
-    fn refresh(&mut self, len: usize) -> Result<(), BackingError> {
+    /// backing provides it; otherwise keep the old length and say how the
+    /// backing broke its contract.
+    fn refresh(&mut self, len: usize) -> Result<(), &'static str> {
         let accessible = self.backing.accessible();
         let reserved = self.backing.reserved();
         self.base = self.backing.base();
@@ -241,14 +235,12 @@ impl Region {
             // Trust nothing past what was accessible before.
             self.reserved = self.len;
             self.faults = false;
-            return Err(broken(
-                "a backing reports more accessible than reserved bytes",
-            ));
+            return Err("it reports more accessible bytes than reserved, or over isize::MAX");
         }
         self.reserved = reserved;
         if len > accessible {
             // The old length is still accessible (contract point 5).
-            return Err(broken("a backing grew to fewer bytes than requested"));
+            return Err("it has fewer accessible bytes than requested");
         }
         self.len = len;
         Ok(())
@@ -285,7 +277,8 @@ impl Region {
         // Re-read even on failure: a backing that broke contract point 5
         // must not leave a stale base behind.
         let refreshed = self.refresh(if result.is_ok() { new_len } else { self.len });
-        result.and(refreshed)
+        result?;
+        refreshed.map_err(|what| MemoryError::BrokenBacking(what).into())
     }
 
     /// The first `len` bytes.

@@ -33,6 +33,8 @@ struct Creator {
     no_guard: bool,
     /// Claim that bytes past the length do not fault.
     hide_faults: bool,
+    /// Report half the accessible bytes (a broken backing).
+    under_report: bool,
 }
 
 struct Counting {
@@ -40,11 +42,14 @@ struct Counting {
     grows: Arc<AtomicU64>,
     grow_limit: Option<usize>,
     hide_faults: bool,
+    under_report: bool,
 }
 
 // SAFETY: every promise is the inner backing's, which upholds the contract:
 // the wrapper only forwards, refuses growth before forwarding (changing
-// nothing), and claims faults only when the inner backing does.
+// nothing), and claims faults only when the inner backing does. With
+// `under_report` it reports fewer accessible bytes than it has, which
+// promises less, not more: `[base, base + accessible())` stays valid.
 unsafe impl MemoryBacking for Counting {
     fn base(&self) -> core::ptr::NonNull<u8> {
         self.inner.base()
@@ -53,7 +58,11 @@ unsafe impl MemoryBacking for Counting {
         self.inner.reserved()
     }
     fn accessible(&self) -> usize {
-        self.inner.accessible()
+        if self.under_report {
+            self.inner.accessible() / 2
+        } else {
+            self.inner.accessible()
+        }
     }
     fn faults_past_accessible(&self) -> bool {
         !self.hide_faults && self.inner.faults_past_accessible()
@@ -85,6 +94,7 @@ impl MemoryCreator for Creator {
             grows: self.grows.clone(),
             grow_limit: self.grow_limit,
             hide_faults: self.hide_faults,
+            under_report: self.under_report,
         }))
     }
 }
@@ -245,4 +255,23 @@ fn a_memory_that_may_not_move_refuses_to_outgrow_its_reservation() {
     let mut mem = new(ty(IndexType::I64, 1, None), &config);
     assert_eq!(mem.grow(1, &mut |_, _| true), Some(1));
     assert_eq!(mem.size_pages(), 2);
+}
+
+#[test]
+fn a_backing_short_of_bytes_is_an_error_not_a_memory() {
+    let (config, _) = with_creator(Creator {
+        under_report: true,
+        ..Creator::default()
+    });
+    let err = MemoryInstance::new(ty(IndexType::I32, 1, None), &config).expect_err("short");
+    assert!(matches!(err, MemoryError::BrokenBacking(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the memory backing broke its contract: it has fewer accessible bytes than requested"
+    );
+    // An empty memory needs no bytes: the same backing serves it, and its
+    // growth is refused (the backing has fewer bytes than asked for).
+    let mut mem = new(ty(IndexType::I32, 0, None), &config);
+    assert_eq!(mem.grow(1, &mut |_, _| true), None);
+    assert_eq!(mem.size_bytes(), 0);
 }
