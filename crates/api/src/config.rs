@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use strata_ir::Features;
-use strata_runtime::{MemoryConfig, StoreConfig, Tier};
+use strata_runtime::{MemoryConfig, MemoryCreator, StoreConfig, Tier};
 
 use crate::limits::StoreLimits;
 
@@ -24,6 +24,8 @@ pub struct Config {
     pub(crate) max_table_elements: u64,
     pub(crate) consume_fuel: bool,
     pub(crate) limits: StoreLimits,
+    pub(crate) memory_creator: Option<Arc<dyn MemoryCreator>>,
+    pub(crate) memory_may_move: bool,
 }
 
 impl Config {
@@ -39,7 +41,32 @@ impl Config {
             max_table_elements: store.max_table_elements,
             consume_fuel: false,
             limits: StoreLimits::new(),
+            memory_creator: None,
+            memory_may_move: store.memory.base_may_move,
         }
+    }
+
+    /// Supply the backing of every linear memory of the engine's stores —
+    /// those a module defines, at instantiation, and those made with
+    /// [`Memory::new`](crate::Memory::new) — through `creator`, instead of
+    /// the runtime's own `mmap` reservation. The runtime keeps the layout,
+    /// the limits and the bounds checks; the creator provides address space
+    /// under the `unsafe` contract of [`MemoryBacking`](crate::MemoryBacking).
+    /// A creator's refusal fails instantiation with an error naming the
+    /// memory ([`Error::memory_error`](crate::Error::memory_error) gives it);
+    /// a backing's refusal to grow makes `memory.grow` return -1.
+    pub fn memory_creator(mut self, creator: Arc<dyn MemoryCreator>) -> Self {
+        self.memory_creator = Some(creator);
+        self
+    }
+
+    /// Whether growing a memory may move its base (default true; see
+    /// [`MemoryRequest::base_may_move`](crate::MemoryRequest::base_may_move)).
+    /// With false, growth that does not fit the memory's reservation returns
+    /// -1 instead of copying the memory to a larger one.
+    pub fn memory_may_move(mut self, may_move: bool) -> Self {
+        self.memory_may_move = may_move;
+        self
     }
 
     /// Meter execution with fuel: every new store starts with 0 fuel, so it
@@ -113,6 +140,8 @@ impl Config {
         let mut config = StoreConfig {
             memory: MemoryConfig {
                 max_memory_bytes: self.max_memory_bytes,
+                base_may_move: self.memory_may_move,
+                creator: self.memory_creator.clone(),
                 ..MemoryConfig::default()
             },
             max_table_elements: self.max_table_elements,
@@ -140,6 +169,11 @@ impl core::fmt::Debug for Config {
             .field("max_table_elements", &self.max_table_elements)
             .field("consume_fuel", &self.consume_fuel)
             .field("limits", &self.limits)
+            .field(
+                "memory_creator",
+                &self.memory_creator.as_ref().map(|_| "custom"),
+            )
+            .field("memory_may_move", &self.memory_may_move)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! The API's one error type, [`Error`], with its [`ErrorKind`], and the
 //! layer errors it wraps ([`LoadError`], [`CompileError`], [`LinkError`],
-//! [`InstantiationError`], [`Trap`], [`MemoryAccessError`], [`GrowError`]),
+//! [`InstantiationError`], [`MemoryError`], [`Trap`], [`MemoryAccessError`],
+//! [`GrowError`]),
 //! re-exported so an embedder can inspect them.
 //!
 //! `Display` gives the whole story in one line: what was being done, then the
@@ -86,6 +87,8 @@ enum Source {
     },
     Link(LinkError),
     Instantiation(InstantiationError),
+    /// A host memory ([`Memory::new`](crate::Memory::new)) could not be made.
+    HostMemory(MemoryError),
     Trap(Trap),
     /// A trap of a call into the store `store`: if it carries an exception,
     /// the exception is of that store.
@@ -205,6 +208,19 @@ impl Error {
         }
     }
 
+    /// The memory error, if a linear memory could not be created: one the
+    /// module defines, at instantiation (the message names its index), or a
+    /// host memory made with [`Memory::new`](crate::Memory::new). A
+    /// [`MemoryCreator`](crate::MemoryCreator)'s refusal is
+    /// [`MemoryError::Creator`].
+    pub fn memory_error(&self) -> Option<&MemoryError> {
+        match &self.0.source {
+            Source::HostMemory(e)
+            | Source::Instantiation(InstantiationError::Memory { source: e, .. }) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The link error, if an import could not be satisfied.
     pub fn link_error(&self) -> Option<&LinkError> {
         match &self.0.source {
@@ -219,6 +235,15 @@ impl Error {
         Self(Box::new(Inner {
             kind,
             source: Source::Message(message.into()),
+        }))
+    }
+
+    /// A host memory could not be created.
+    #[cold]
+    pub(crate) fn host_memory(e: MemoryError) -> Self {
+        Self(Box::new(Inner {
+            kind: memory_error_kind(&e),
+            source: Source::HostMemory(e),
         }))
     }
 
@@ -378,6 +403,7 @@ impl core::fmt::Display for Error {
             Source::Grow(e @ GrowError::WrongStore { .. }) => write!(f, "{}: {e}", self.0.kind),
             Source::Grow(e) => write!(f, "memory.grow refused: {e}"),
             Source::Message(m) => write!(f, "{}: {m}", self.0.kind),
+            Source::HostMemory(e) => write!(f, "{}: host memory: {e}", self.0.kind),
         }
     }
 }
@@ -389,6 +415,7 @@ impl std::error::Error for Error {
             Source::Compile { error, .. } => Some(error),
             Source::Link(e) => Some(e),
             Source::Instantiation(e) => Some(e),
+            Source::HostMemory(e) => Some(e),
             Source::Trap(t) | Source::CallTrap { trap: t, .. } => Some(t),
             Source::MemoryAccess(e) => Some(e),
             Source::Grow(e) => Some(e),

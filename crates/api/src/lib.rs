@@ -40,6 +40,16 @@
 //! guest from another thread; [`Store::set_fuel`] meters it. Both trap with
 //! their own [`TrapCode`].
 //!
+//! # Embedder-supplied memory
+//!
+//! [`Config::memory_creator`] installs a [`MemoryCreator`] that supplies the
+//! backing ([`MemoryBacking`], an `unsafe trait`: compiled code uses its base
+//! pointer directly) of every linear memory of the engine's stores. The
+//! runtime still owns the layout, the limits and every bounds check; a
+//! creator's refusal is an error naming the memory
+//! ([`Error::memory_error`]), a backing's refusal to grow is -1 to wasm.
+//! See `examples/custom_memory`.
+//!
 //! # Example
 //!
 //! ```
@@ -122,6 +132,10 @@ pub use linker::Linker;
 pub use memory::{GrowError, Memory, MemoryAccessError};
 pub use module::{ExportType, ImportType, Module};
 pub use store::{AsStore, Store};
+/// Embedder-supplied linear memory, installed with [`Config::memory_creator`].
+pub use strata_runtime::{
+    BackingError, DefaultMemoryCreator, MemoryBacking, MemoryCreator, MemoryError, MemoryRequest,
+};
 pub use strata_runtime::{InterruptHandle, StoreId};
 pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;

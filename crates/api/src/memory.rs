@@ -14,9 +14,9 @@
 use core::fmt;
 
 use strata_ir::{IndexType, MemoryType};
-use strata_runtime::{LinearMemory, MemAddr, StoreId};
+use strata_runtime::{MemAddr, MemoryInstance, StoreId};
 
-use crate::errors::{memory_error_kind, Error, ErrorKind};
+use crate::errors::{Error, ErrorKind};
 use crate::guest::GuestAddr;
 use crate::handle::{Foreign, Stored};
 use crate::store::AsStore;
@@ -174,7 +174,10 @@ impl Memory {
     /// # Errors
     /// [`ErrorKind::Resource`] if the minimum exceeds the per-memory cap (the
     /// message names both), the store's total memory limit or its memory
-    /// count limit; [`ErrorKind::Unsupported`] for shared memories.
+    /// count limit; [`ErrorKind::Unsupported`] for shared memories;
+    /// [`ErrorKind::Instantiation`] if the engine's
+    /// [`MemoryCreator`](crate::MemoryCreator) refuses. For a memory that
+    /// could not be created, [`Error::memory_error`] gives the reason.
     pub fn new(store: &mut impl AsStore, ty: MemoryType) -> Result<Memory, Error> {
         let rt = store.rt_mut();
         if rt.memories.len() >= rt.config.max_memories {
@@ -186,8 +189,7 @@ impl Memory {
                 ),
             ));
         }
-        let mem = LinearMemory::new(ty, &rt.config.memory)
-            .map_err(|e| Error::msg(memory_error_kind(&e), format!("host memory: {e}")))?;
+        let mem = MemoryInstance::new(ty, &rt.config.memory).map_err(Error::host_memory)?;
         rt.check_new_memory(mem.size_bytes())
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host memory: {e}")))?;
         rt.total_memory_bytes = rt.total_memory_bytes.saturating_add(mem.size_bytes());
@@ -200,7 +202,7 @@ impl Memory {
 
     /// The memory entity, if the handle is of `store`.
     #[inline]
-    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s LinearMemory, Foreign> {
+    fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s MemoryInstance, Foreign> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Memory")?;
         Ok(&rt.memories[addr.index()])
@@ -208,7 +210,10 @@ impl Memory {
 
     /// The memory entity, mutably, if the handle is of `store`.
     #[inline]
-    fn entity_mut<'s>(&self, store: &'s mut impl AsStore) -> Result<&'s mut LinearMemory, Foreign> {
+    fn entity_mut<'s>(
+        &self,
+        store: &'s mut impl AsStore,
+    ) -> Result<&'s mut MemoryInstance, Foreign> {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Memory")?;
         Ok(&mut rt.memories[addr.index()])

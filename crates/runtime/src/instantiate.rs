@@ -8,7 +8,7 @@ use strata_ir::{DataMode, ElemMode, ExternKind, ImportType, Limits, Module, ValT
 use crate::addr::*;
 use crate::const_eval::{self, ConstEnv};
 use crate::error::{InstantiationError, LinkError, LinkErrorKind};
-use crate::memory::LinearMemory;
+use crate::memory::MemoryInstance;
 use crate::signature::{canonical_val_type, val_subtype, SigId};
 use crate::store::*;
 use crate::table::TableEntity;
@@ -128,13 +128,12 @@ pub fn instantiate(
                 store.config.max_memories
             )));
         }
-        let mem =
-            LinearMemory::new(module.memories[index], &store.config.memory).map_err(|source| {
-                InstantiationError::Memory {
-                    index: index as u32,
-                    source,
-                }
-            })?;
+        let mem = MemoryInstance::new(module.memories[index], &store.config.memory).map_err(
+            |source| InstantiationError::Memory {
+                index: index as u32,
+                source,
+            },
+        )?;
         store
             .check_new_memory(mem.size_bytes())
             .map_err(|e| InstantiationError::Limit(format!("memory {index}: {e}")))?;

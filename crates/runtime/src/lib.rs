@@ -9,8 +9,10 @@
 //! their raw 64-bit slot form (see [`value`]).
 //!
 //! `unsafe` is denied here except in [`memory`]'s `mmap` module, which reserves
-//! and commits virtual memory, and [`native_stack`], which reads the bounds of
-//! the thread's stack.
+//! and commits virtual memory, its `backing` module, which declares the
+//! `unsafe` contract of embedder-supplied memory ([`MemoryBacking`]) and
+//! turns a backing's base pointer into slices, and [`native_stack`], which
+//! reads the bounds of the thread's stack.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -33,7 +35,10 @@ pub mod value;
 pub use addr::*;
 pub use config::StoreConfig;
 pub use error::{InstantiationError, LinkError, LinkErrorKind};
-pub use memory::{LinearMemory, MemoryConfig, MemoryError, RawMemory};
+pub use memory::{
+    BackingError, DefaultMemoryCreator, MemoryBacking, MemoryConfig, MemoryCreator, MemoryError,
+    MemoryInstance, MemoryRequest, RawMemory,
+};
 pub use signature::{SigId, SigRegistry};
 pub use store::*;
 pub use table::{TableEntity, TableError};

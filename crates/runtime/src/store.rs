@@ -12,7 +12,7 @@ use crate::addr::*;
 use crate::config::StoreConfig;
 pub use crate::exceptions::ExceptionEntity;
 use crate::exceptions::ExceptionHeap;
-use crate::memory::LinearMemory;
+use crate::memory::MemoryInstance;
 use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
 use crate::tier::CompiledModule;
@@ -268,7 +268,7 @@ pub struct Store {
     /// Tables.
     pub tables: Vec<TableEntity>,
     /// Linear memories.
-    pub memories: Vec<LinearMemory>,
+    pub memories: Vec<MemoryInstance>,
     /// Globals.
     pub globals: Vec<GlobalEntity>,
     /// Element segments.
@@ -577,7 +577,7 @@ mod tests {
             shared: false,
             page_size_log2: 16,
         };
-        let mem = LinearMemory::new(ty, &store.config.memory).expect("one page");
+        let mem = MemoryInstance::new(ty, &store.config.memory).expect("one page");
         store.total_memory_bytes = mem.size_bytes();
         store.memories.push(mem);
         let m = MemAddr(0);

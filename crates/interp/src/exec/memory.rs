@@ -1,12 +1,12 @@
 //! Scalar load and store handlers, generic over the memory's index width.
 //!
-//! BOUNDS CHECKS: every access goes through `LinearMemory::load`/`store`,
+//! BOUNDS CHECKS: every access goes through `MemoryInstance::load`/`store`,
 //! which check `[addr + offset, addr + offset + N)` against the current
 //! length with `Address::checked_ea` (no wrap-around for memory64, one compare
 //! for memory32). Changes here want two reviews.
 
 use strata_ir::{Address, LoadKind, MemIdx, StoreKind, TrapCode};
-use strata_runtime::{InstanceAddr, LinearMemory, MemAddr, Store};
+use strata_runtime::{InstanceAddr, MemAddr, MemoryInstance, Store};
 
 /// Load `kind` from `$m` (anything with a `load::<A, N>` method) and extend
 /// it to its raw slot form.
@@ -70,7 +70,7 @@ pub(super) fn mem(
     instance: InstanceAddr,
     mem0: Option<MemAddr>,
     mem: MemIdx,
-) -> &LinearMemory {
+) -> &MemoryInstance {
     let addr = mem_addr(store, instance, mem0, mem);
     &store.memories[addr.index()]
 }
@@ -82,7 +82,7 @@ pub(super) fn mem_mut(
     instance: InstanceAddr,
     mem0: Option<MemAddr>,
     mem: MemIdx,
-) -> &mut LinearMemory {
+) -> &mut MemoryInstance {
     let addr = mem_addr(store, instance, mem0, mem);
     &mut store.memories[addr.index()]
 }
@@ -90,7 +90,7 @@ pub(super) fn mem_mut(
 /// Load and extend a value of `kind` to its raw slot form.
 #[inline(always)]
 pub(super) fn load<A: Address>(
-    m: &LinearMemory,
+    m: &MemoryInstance,
     kind: LoadKind,
     addr: A,
     offset: u64,
@@ -101,7 +101,7 @@ pub(super) fn load<A: Address>(
 /// Store the low bytes of a raw value as `kind` says.
 #[inline(always)]
 pub(super) fn store_value<A: Address>(
-    m: &mut LinearMemory,
+    m: &mut MemoryInstance,
     kind: StoreKind,
     addr: A,
     offset: u64,
@@ -111,7 +111,7 @@ pub(super) fn store_value<A: Address>(
 }
 
 /// A cached view of one memory for the instruction loop: base pointer and
-/// current length, taken from [`LinearMemory::raw`].
+/// current length, taken from [`MemoryInstance::raw`].
 ///
 /// Validity: the view is refreshed after every instruction that can change a
 /// memory's size or location (`memory.grow`, and everything that leaves the
@@ -127,7 +127,7 @@ pub(super) struct MemView {
 impl MemView {
     /// The current view of `memory`.
     #[inline(always)]
-    pub(super) fn of(memory: &LinearMemory) -> Self {
+    pub(super) fn of(memory: &MemoryInstance) -> Self {
         let raw = memory.raw();
         Self {
             base: raw.base,
@@ -147,7 +147,7 @@ impl MemView {
             .ok_or(TrapCode::MemoryOutOfBounds)?;
         // SAFETY: `ea + N <= len` was just checked, and `[base, base + len)`
         // is the accessible, committed part of the memory (the contract of
-        // `LinearMemory::raw`), still current per the type's validity rule.
+        // `MemoryInstance::raw`), still current per the type's validity rule.
         Ok(unsafe { core::ptr::read_unaligned(self.base.add(ea).cast::<[u8; N]>()) })
     }
 

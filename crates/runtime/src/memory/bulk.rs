@@ -12,7 +12,7 @@ use core::ops::Range;
 
 use strata_ir::TrapCode;
 
-use super::LinearMemory;
+use super::MemoryInstance;
 
 /// `[start, start + len)` as host indices, if it lies within `bound` bytes.
 #[inline]
@@ -24,10 +24,10 @@ fn checked_range(start: u64, len: u64, bound: usize) -> Result<Range<usize>, Tra
     }
 }
 
-impl LinearMemory {
+impl MemoryInstance {
     /// `memory.fill`: set `len` bytes from `dst` to `value`.
     pub fn fill(&mut self, dst: u64, value: u8, len: u64) -> Result<(), TrapCode> {
-        let range = checked_range(dst, len, self.len)?;
+        let range = checked_range(dst, len, self.region.len())?;
         self.data_mut()
             .get_mut(range)
             .ok_or(TrapCode::MemoryOutOfBounds)?
@@ -38,24 +38,24 @@ impl LinearMemory {
     /// `memory.copy` within this memory: copy `len` bytes from `src` to `dst`
     /// with `memmove` semantics (the ranges may overlap).
     pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
-        let src = checked_range(src, len, self.len)?;
-        let dst = checked_range(dst, len, self.len)?;
+        let src = checked_range(src, len, self.region.len())?;
+        let dst = checked_range(dst, len, self.region.len())?;
         self.data_mut().copy_within(src, dst.start);
         Ok(())
     }
 
     /// `memory.copy` between two memories: copy `len` bytes from `src` in
     /// `src_mem` to `dst` in this memory. (Two distinct memories cannot
-    /// overlap; a copy within one memory is [`LinearMemory::copy_within`].)
+    /// overlap; a copy within one memory is [`MemoryInstance::copy_within`].)
     pub fn copy_from(
         &mut self,
         dst: u64,
-        src_mem: &LinearMemory,
+        src_mem: &MemoryInstance,
         src: u64,
         len: u64,
     ) -> Result<(), TrapCode> {
-        let src = checked_range(src, len, src_mem.len)?;
-        let dst = checked_range(dst, len, self.len)?;
+        let src = checked_range(src, len, src_mem.region.len())?;
+        let dst = checked_range(dst, len, self.region.len())?;
         let from = src_mem.data().get(src).ok_or(TrapCode::MemoryOutOfBounds)?;
         self.data_mut()
             .get_mut(dst)
@@ -69,7 +69,7 @@ impl LinearMemory {
     /// `dst > size` or `src > data.len()`.
     pub fn init(&mut self, dst: u64, data: &[u8], src: u64, len: u64) -> Result<(), TrapCode> {
         let src = checked_range(src, len, data.len())?;
-        let dst = checked_range(dst, len, self.len)?;
+        let dst = checked_range(dst, len, self.region.len())?;
         let from = data.get(src).ok_or(TrapCode::MemoryOutOfBounds)?;
         self.data_mut()
             .get_mut(dst)

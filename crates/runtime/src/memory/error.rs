@@ -1,6 +1,8 @@
 //! Why a linear memory could not be created.
 
-/// Why [`LinearMemory::new`](super::LinearMemory::new) failed. Growth failures
+use super::backing::BackingError;
+
+/// Why [`MemoryInstance::new`](super::MemoryInstance::new) failed. Growth failures
 /// are not errors: `memory.grow` returns -1 ([`None`]) instead.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -40,4 +42,15 @@ pub enum MemoryError {
     /// Never produced for types of validated modules.
     #[error("invalid memory type: {0}")]
     InvalidType(&'static str),
+    /// The embedder's [`MemoryCreator`](super::MemoryCreator) refused or
+    /// failed to provide the memory's backing.
+    #[error("the memory creator refused the memory: {source}")]
+    Creator {
+        /// The creator's error.
+        source: BackingError,
+    },
+    /// A [`MemoryBacking`](super::MemoryBacking) broke its contract in a way
+    /// the runtime can see (e.g. fewer accessible bytes than requested).
+    #[error("the memory backing broke its contract: {0}")]
+    BrokenBacking(&'static str),
 }

@@ -1,10 +1,11 @@
-//! Virtual-memory primitives behind [`LinearMemory`](super::LinearMemory):
-//! reserve address space, commit (make read/write) a prefix of it, and unmap
-//! it on drop.
+//! Virtual-memory primitives behind the default backing of a
+//! [`MemoryInstance`](super::MemoryInstance): reserve address space, commit
+//! (make read/write) a prefix of it, and unmap it on drop; and
+//! [`MmapBacking`], the [`MemoryBacking`] built on them.
 //!
-//! This is the only module of the memory layer that contains `unsafe` code.
-//! Its one type, [`Mmap`], upholds these invariants, on which every `unsafe`
-//! block below relies:
+//! With [`backing`](super::backing), this is one of the two modules of the
+//! memory layer that contain `unsafe` code. Its primitive, [`Mmap`], upholds
+//! these invariants, on which every `unsafe` block below relies:
 //!
 //! - if `reserved == 0` there is no mapping, `ptr` is dangling (never
 //!   dereferenced) and `committed == 0`;
@@ -23,6 +24,9 @@
 use std::io;
 use std::ptr::{self, NonNull};
 use std::sync::OnceLock;
+
+use super::backing::{BackingError, MemoryBacking, MemoryRequest};
+use super::error::MemoryError;
 
 /// `MAP_NORESERVE` where the host has it: do not account swap for the
 /// reservation (only touched pages cost anything).
@@ -68,8 +72,9 @@ pub(super) struct Mmap {
 // like a `Box<[u8]>`, it may be moved to and dropped on another thread.
 unsafe impl Send for Mmap {}
 
-// SAFETY: through `&Mmap` the mapping can only be read (`slice`, `as_ptr`
-// gives a raw pointer whose use is the caller's own `unsafe`); every mutation
+// SAFETY: through `&Mmap` the mapping can only be read (`slice`; the base
+// `MmapBacking::base` hands out is a raw pointer whose use is the caller's
+// own `unsafe`); every mutation
 // (`slice_mut`, `commit`, drop) needs `&mut Mmap` or ownership, so shared
 // references on several threads cannot race.
 unsafe impl Sync for Mmap {}
@@ -126,16 +131,16 @@ impl Mmap {
         }
     }
 
-    /// Bytes of address space owned, starting at [`Mmap::as_ptr`].
+    /// Bytes of address space owned, starting at the base.
     #[inline]
     pub(super) fn reserved(&self) -> usize {
         self.reserved
     }
 
-    /// Base address of the reservation (dangling but non-null when empty).
+    /// Bytes committed (readable and writable) from the base.
     #[inline]
-    pub(super) fn as_ptr(&self) -> *mut u8 {
-        self.ptr.as_ptr()
+    pub(super) fn committed(&self) -> usize {
+        self.committed
     }
 
     /// Make at least the first `len` bytes readable and writable (rounded up
@@ -217,8 +222,8 @@ impl Drop for Mmap {
         }
         // SAFETY: `[ptr, ptr + reserved)` is exactly the mapping `reserve`
         // created, owned by us alone; every slice into it borrowed `self` and
-        // has ended. Raw pointers handed out by `as_ptr` are documented as
-        // invalid once the owning memory is dropped.
+        // has ended. Raw pointers handed out as the backing's base are
+        // documented as invalid once the owning memory is dropped.
         let rc = unsafe { libc::munmap(self.ptr.as_ptr().cast::<libc::c_void>(), self.reserved) };
         debug_assert_eq!(rc, 0, "munmap of an owned mapping failed");
     }
@@ -231,5 +236,144 @@ impl core::fmt::Debug for Mmap {
             .field("reserved", &self.reserved)
             .field("committed", &self.committed)
             .finish()
+    }
+}
+
+/// The default [`MemoryBacking`]: one [`Mmap`] reservation, committed as the
+/// memory grows, replaced by a larger one (contents copied) when growth goes
+/// past it and the request allows moving.
+#[derive(Debug)]
+pub(super) struct MmapBacking {
+    map: Mmap,
+    /// The request's `maximum_bytes`, clamped to the host: the most a moving
+    /// growth reserves.
+    max_len: usize,
+    may_move: bool,
+}
+
+fn host_too_small(bytes: u64) -> MemoryError {
+    MemoryError::Reserve {
+        bytes,
+        source: io::Error::new(
+            io::ErrorKind::OutOfMemory,
+            "size exceeds the host address space",
+        ),
+    }
+}
+
+impl MmapBacking {
+    /// Reserve for `request`: the full `reserve_bytes` if the OS gives it,
+    /// else the maximum size without a guard, else (if the base may move,
+    /// or the maximum is the initial size) only the initial size.
+    /// `minimal` skips straight to the last candidate (tests of moving
+    /// growth).
+    pub(super) fn new(request: &MemoryRequest, minimal: bool) -> Result<Self, MemoryError> {
+        let min_bytes = request.initial_bytes;
+        let min_len = usize::try_from(min_bytes).map_err(|_| host_too_small(min_bytes))?;
+        let max_len = usize::try_from(request.maximum_bytes).unwrap_or(usize::MAX);
+        let initial_only = request.base_may_move || request.maximum_bytes == min_bytes;
+        let candidates: [Option<u64>; 3] = if minimal {
+            [Some(min_bytes), None, None]
+        } else {
+            [
+                Some(request.reserve_bytes),
+                Some(request.maximum_bytes),
+                initial_only.then_some(min_bytes),
+            ]
+        };
+        let mut last_error = None;
+        let mut tried: Option<usize> = None;
+        for bytes in candidates.into_iter().flatten() {
+            let Ok(size) = usize::try_from(bytes) else {
+                continue;
+            };
+            if tried.is_some_and(|t| t <= size) {
+                continue; // a reservation at least this large already failed
+            }
+            tried = Some(size);
+            let result = Mmap::reserve(size).and_then(|mut map| {
+                map.commit(min_len)?;
+                Ok(map)
+            });
+            match result {
+                Ok(map) => {
+                    return Ok(MmapBacking {
+                        map,
+                        max_len,
+                        may_move: request.base_may_move,
+                    })
+                }
+                Err(source) => last_error = Some(MemoryError::Reserve { bytes, source }),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| host_too_small(request.maximum_bytes)))
+    }
+
+    /// Growth past the reservation: map a new, larger region (about double,
+    /// capped by the maximum), commit it, copy the contents over and release
+    /// the old one. Leaves `self` untouched on failure.
+    fn relocate(&mut self, new_len: usize) -> io::Result<()> {
+        let old_len = self.map.committed();
+        let roomy = old_len
+            .saturating_mul(2)
+            .max(new_len)
+            .min(self.max_len.max(new_len));
+        let mut map = match Mmap::reserve(roomy) {
+            Ok(map) => map,
+            Err(_) if roomy > new_len => Mmap::reserve(new_len)?,
+            Err(e) => return Err(e),
+        };
+        map.commit(new_len)?;
+        // `new_len > old reserved >= old_len`, and the new commit covers at
+        // least `new_len`.
+        map.slice_mut(old_len)
+            .copy_from_slice(self.map.slice(old_len));
+        self.map = map;
+        Ok(())
+    }
+}
+
+// SAFETY: the contract points, from the invariants of `Mmap`:
+// 1. `[ptr, ptr + committed)` is read-write and initialized, `committed <=
+//    reserved <= isize::MAX`;
+// 2. the mapping is anonymous, private and owned by the `Mmap` alone;
+// 3. anonymous pages read as zero until written, nothing is decommitted, and
+//    `relocate` copies every committed byte;
+// 4. `[ptr + committed, ptr + reserved)` is `PROT_NONE`, and `committed` is
+//    `len` rounded up to the host page (the exception the contract allows);
+// 5. only `grow_to` changes the mapping, moving it only when `may_move`, and
+//    both `commit` and `relocate` change nothing on failure;
+// 6. `Mmap` is `Send + Sync` (see its impls).
+unsafe impl MemoryBacking for MmapBacking {
+    fn base(&self) -> NonNull<u8> {
+        // Dangling but non-null when nothing is reserved.
+        self.map.ptr
+    }
+
+    fn reserved(&self) -> usize {
+        self.map.reserved()
+    }
+
+    fn accessible(&self) -> usize {
+        self.map.committed()
+    }
+
+    fn faults_past_accessible(&self) -> bool {
+        true
+    }
+
+    fn grow_to(&mut self, new_len: usize) -> Result<(), BackingError> {
+        if new_len <= self.map.reserved() {
+            self.map.commit(new_len)?;
+        } else if self.may_move {
+            self.relocate(new_len)?;
+        } else {
+            return Err(format!(
+                "growing to {new_len} bytes needs more than the {} bytes reserved, and the memory may not move",
+                self.map.reserved()
+            )
+            .into());
+        }
+        Ok(())
     }
 }

@@ -1,15 +1,28 @@
 //! Linear memories: the byte arrays behind `memory.*` instructions, shared by
-//! every execution tier (the interpreter now; the baseline JIT and the AOT
-//! tier later).
+//! every execution tier (the interpreter, the baseline JIT and the AOT tier).
 //!
-//! A [`LinearMemory`] has one index width for its whole life — memory32 or
-//! memory64, taken from its [`MemoryType`] — and the typed accessors
-//! [`LinearMemory::load`] and [`LinearMemory::store`] are monomorphized over
-//! that width through [`strata_ir::Address`], so a memory32 access pays nothing
-//! for memory64 existing. Every access made through this type is bounds-checked
-//! against the *current* size, with overflow-checked effective addresses: an
-//! access never wraps around 2^32 or 2^64. Contents are plain bytes; the
-//! caller decides their (little-endian) interpretation.
+//! [`MemoryInstance`] is the one place that knows a memory's layout — base,
+//! accessible length, reservation, guard, page size — and its bounds policy:
+//! what is checked where, and what compiled tiers may rely on instead of a
+//! check. Tiers get the layout from [`MemoryInstance::raw`] and never compute
+//! it themselves; growth, limits and size accounting happen here only.
+//!
+//! # The index width
+//!
+//! A memory has one index width for its whole life — memory32 or memory64,
+//! taken from its [`MemoryType`] — and the instance is parameterized by it
+//! where it matters, per access rather than per value: the typed accessors
+//! [`MemoryInstance::load`] and [`MemoryInstance::store`] are generic over
+//! [`strata_ir::Address`] (`u32` for memory32, `u64` for memory64) and
+//! monomorphized, and a tier picks the width when it translates an access,
+//! never at run time. For `u32` the effective address `addr + offset + N`
+//! cannot overflow a `u64` (validation bounds the offset), so the check is
+//! one compare; for `u64` both additions are overflow-checked. So memory32
+//! code pays nothing for memory64 existing, and neither ever wraps around
+//! 2^32 or 2^64. Sizes, limits and bulk operands are `u64` for both widths.
+//! Every access made through this type is bounds-checked against the
+//! *current* size. Contents are plain bytes; the caller decides their
+//! (little-endian) interpretation.
 //!
 //! # Virtual-memory layout
 //!
@@ -19,20 +32,22 @@
 //!  +---------------------+------------------------+--------------------+
 //! ```
 //!
-//! At creation a memory reserves address space — `PROT_NONE`, `MAP_PRIVATE |
-//! MAP_ANONYMOUS | MAP_NORESERVE`, costing no physical memory — for its largest
-//! possible size plus [`MemoryConfig::guard_bytes`], and makes only its
-//! initial size readable and writable. `memory.grow` just `mprotect`s more of
-//! the reservation, so the base pointer never moves, and pages cost memory only
+//! At creation an instance asks its backing (see below) for address space for
+//! its largest possible size plus [`MemoryConfig::guard_bytes`]; the default
+//! backing reserves it `PROT_NONE`, `MAP_PRIVATE | MAP_ANONYMOUS |
+//! MAP_NORESERVE`, costing no physical memory, and makes only the initial
+//! size readable and writable. `memory.grow` just `mprotect`s more of the
+//! reservation, so the base pointer never moves, and pages cost memory only
 //! once touched: a 5 GiB memory64 memory with two pages written uses two
-//! pages. The largest possible size is the smallest of the type's maximum, the
-//! spec's limit (2^16 pages for memory32 with 64 KiB pages, 2^48 for
+//! pages. The largest possible size is the smallest of the type's maximum,
+//! the spec's limit (2^16 pages for memory32 with 64 KiB pages, 2^48 for
 //! memory64) and the configured cap [`MemoryConfig::max_memory_bytes`].
 //!
-//! A memory32 memory with 64 KiB pages always reserves the full 4 GiB index
-//! space plus the guard, whatever its declared maximum, so a compiled tier may
-//! drop its bounds check for any access whose `offset + width` fits in the
-//! guard: `addr + offset + width <= 4 GiB + guard_bytes <= reserved`, and every
+//! A memory32 memory with 64 KiB pages asks for the full 4 GiB index space
+//! plus the guard, whatever its declared maximum. When it gets it (see
+//! [`MemoryInstance::guard_bytes`]), a compiled tier may drop its bounds
+//! check for any access whose `offset + width` fits in the guard:
+//! `addr + offset + width <= 4 GiB + guard_bytes <= reserved`, and every
 //! byte past `len` faults. The checks in *this* layer are always performed.
 //!
 //! Custom page sizes (`page_size_log2 < 16`, down to 1-byte pages) are
@@ -41,40 +56,69 @@
 //! OS level; compiled tiers must therefore keep explicit bounds checks for such
 //! memories (they are not eligible for check elision anyway).
 //!
+//! # Backings: the default and the embedder's
+//!
+//! The address space comes from a [`MemoryBacking`], made by a
+//! [`MemoryCreator`] from a [`MemoryRequest`] (bytes to reserve including the
+//! guard, initial and maximum accessible bytes, whether the base may move).
+//! The default, [`DefaultMemoryCreator`], is the `mmap` reservation above;
+//! an embedder installs its own with [`MemoryConfig::creator`] (file-backed
+//! memory, a pool, a backing that counts or vetoes growth). The instance keeps
+//! the layout, the limits and every check; a backing only provides bytes, and
+//! its promises about them are the `unsafe` contract of [`MemoryBacking`].
+//! A backing that reserves less than requested, or whose bytes past the
+//! accessible length do not fault, is reported as such through
+//! [`RawMemory::reserved`] and [`MemoryInstance::guard_bytes`], so compiled
+//! tiers keep explicit checks for it. A creator's refusal is a
+//! [`MemoryError::Creator`]; a backing's refusal to grow is `memory.grow`
+//! returning -1.
+//!
 //! # Fallback when address space is short
 //!
 //! If the full reservation fails (e.g. `ENOMEM` under `ulimit -v`, or on a
-//! 32-bit host), the memory first tries to reserve its largest possible size
-//! without a guard, and then only its current size. A memory whose reservation
-//! is smaller than its largest possible size grows by reserving a new, larger
-//! region (about double, capped by the maximum), committing it, copying the
-//! contents over and unmapping the old one: growth then *moves* the base
-//! pointer. [`RawMemory::reserved`] tells a compiled tier which case it is in;
-//! in any case it must re-read [`LinearMemory::raw`] after every grow.
+//! 32-bit host), the default backing first tries to reserve the largest
+//! possible size without a guard, and then (unless
+//! [`MemoryConfig::base_may_move`] is false) only the current size. A memory
+//! whose reservation is smaller than its largest possible size grows by
+//! reserving a new, larger region (about double, capped by the maximum),
+//! committing it, copying the contents over and unmapping the old one: growth
+//! then *moves* the base pointer. [`RawMemory::reserved`] tells a compiled
+//! tier which case it is in; in any case it must re-read
+//! [`MemoryInstance::raw`] after every grow.
 //!
 //! # Hosts
 //!
-//! memory64 needs a 64-bit host: on 32-bit hosts [`LinearMemory::new`] returns
-//! [`MemoryError::Memory64On32BitHost`]. Shared memories are not supported
-//! ([`MemoryError::SharedUnsupported`]).
+//! memory64 needs a 64-bit host: on 32-bit hosts [`MemoryInstance::new`]
+//! returns [`MemoryError::Memory64On32BitHost`]. Shared memories are not
+//! supported ([`MemoryError::SharedUnsupported`]).
 
+#[allow(unsafe_code)]
+mod backing;
 mod bulk;
 mod error;
 #[allow(unsafe_code)]
 mod mmap;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+#[allow(unsafe_code)]
+mod tests_backing;
 
+pub use backing::{
+    BackingError, DefaultMemoryCreator, MemoryBacking, MemoryCreator, MemoryRequest,
+};
 pub use error::MemoryError;
 
-use mmap::Mmap;
+use std::sync::Arc;
+
+use backing::Region;
 use strata_ir::{Address, IndexType, MemoryType, TrapCode};
 
 /// The largest supported `page_size_log2` (the standard 64 KiB page).
 const MAX_PAGE_SIZE_LOG2: u8 = 16;
 
 /// Configuration of memory reservations.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct MemoryConfig {
     /// Cap on any one memory's size in bytes (engine default, a store may
     /// override it). A memory whose declared minimum exceeds it fails to be
@@ -86,6 +130,27 @@ pub struct MemoryConfig {
     /// Costs address space only. Default:
     /// [`MemoryConfig::DEFAULT_GUARD_BYTES`].
     pub guard_bytes: u64,
+    /// Whether growth may move a memory's base ([`MemoryRequest::base_may_move`]).
+    /// Every tier re-reads the base after a grow, so this is a policy, not a
+    /// correctness need: when false, the default backing does not fall back
+    /// to an initial-size reservation and growth past the reservation returns
+    /// -1 instead of copying the memory. Default: true.
+    pub base_may_move: bool,
+    /// The embedder's [`MemoryCreator`], which supplies the backing of every
+    /// memory created under this configuration; `None` (the default) uses
+    /// [`DefaultMemoryCreator`].
+    pub creator: Option<Arc<dyn MemoryCreator>>,
+}
+
+impl core::fmt::Debug for MemoryConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MemoryConfig")
+            .field("max_memory_bytes", &self.max_memory_bytes)
+            .field("guard_bytes", &self.guard_bytes)
+            .field("base_may_move", &self.base_may_move)
+            .field("creator", &self.creator.as_ref().map(|_| "custom"))
+            .finish()
+    }
 }
 
 impl MemoryConfig {
@@ -115,6 +180,8 @@ impl Default for MemoryConfig {
         MemoryConfig {
             max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
             guard_bytes: Self::DEFAULT_GUARD_BYTES,
+            base_may_move: true,
+            creator: None,
         }
     }
 }
@@ -123,7 +190,9 @@ impl Default for MemoryConfig {
 ///
 /// `[base, base + len)` is readable and writable; `[base + len, base +
 /// reserved)` is owned by the memory and faults on access (bar the rounding
-/// to host pages described in the [module docs](self)). Getting it is safe;
+/// to host pages described in the [module docs](self)). A backing whose bytes
+/// past the accessible length do not fault reports `reserved == len`, so a
+/// tier that elides checks from `reserved` keeps them. Getting it is safe;
 /// using it is the tier's `unsafe` business: it is valid only while the
 /// memory lives and is not grown (growth may move `base`) or mutably borrowed.
 /// For an empty reservation, `base` is dangling but non-null and `reserved` is
@@ -134,34 +203,43 @@ pub struct RawMemory {
     pub base: *mut u8,
     /// Current accessible length in bytes.
     pub len: usize,
-    /// Bytes of address space reserved from `base` (accessible, growable and
-    /// guard bytes together).
+    /// Bytes from `base` that are either accessible or fault on access
+    /// (accessible, growable and guard bytes together), never less than
+    /// `len`.
     pub reserved: usize,
 }
 
-/// A linear memory: a reservation of virtual memory of which the first
-/// [`size_bytes`](LinearMemory::size_bytes) bytes are accessible.
+/// A linear memory: the one owner of its layout (base, length, reservation,
+/// guard, page size), its limits and its bounds checks, over a reservation of
+/// address space — its [`MemoryBacking`] — of which the first
+/// [`size_bytes`](MemoryInstance::size_bytes) bytes are accessible.
 ///
-/// Owns its mapping exclusively; it is unmapped on drop. `Send + Sync`:
+/// Not generic itself: the index width is a property of its type, and the
+/// accessors that depend on it ([`load`](MemoryInstance::load),
+/// [`store`](MemoryInstance::store)) are generic over [`Address`] and
+/// monomorphized per width (see the [module docs](self)).
+///
+/// Owns its backing exclusively; it is released on drop. `Send + Sync`:
 /// shared references only read, all writes take `&mut self`.
-pub struct LinearMemory {
+pub struct MemoryInstance {
     /// The declared type (minimum as declared, not the current size).
     ty: MemoryType,
-    /// The reservation; its first `len` bytes are committed.
-    map: Mmap,
-    /// Current size in bytes: always `pages << page_size_log2`.
-    len: usize,
+    /// The backing; its first `region.len()` bytes are the memory, always
+    /// `pages << page_size_log2` bytes.
+    region: Region,
     /// Largest page count growth may reach: min(type max, spec max, cap).
     max_pages: u64,
 }
 
-impl core::fmt::Debug for LinearMemory {
+impl core::fmt::Debug for MemoryInstance {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("LinearMemory")
+        f.debug_struct("MemoryInstance")
             .field("ty", &self.ty)
-            .field("size_bytes", &self.len)
+            .field("size_bytes", &self.region.len())
             .field("max_pages", &self.max_pages)
-            .field("map", &self.map)
+            .field("base", &self.region.base())
+            .field("reserved", &self.region.reserved())
+            .field("faults_past_len", &self.region.faults_past_len())
             .finish()
     }
 }
@@ -175,34 +253,56 @@ fn spec_max_pages(ty: &MemoryType) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-fn host_too_small(bytes: u64) -> MemoryError {
-    MemoryError::Reserve {
-        bytes,
-        source: std::io::Error::new(
-            std::io::ErrorKind::OutOfMemory,
-            "size exceeds the host address space",
-        ),
+/// The bytes from the base a memory's addresses can reach, which the guard
+/// follows: memory32 with 64 KiB pages covers its whole 4 GiB index space,
+/// so the guard covers every address it can form; any other memory its
+/// largest possible size, `max_bytes`.
+fn reach(ty: &MemoryType, max_bytes: u64) -> u64 {
+    if ty.index == IndexType::I32 && ty.page_size_log2 == MAX_PAGE_SIZE_LOG2 {
+        1 << 32
+    } else {
+        max_bytes
     }
 }
 
-impl LinearMemory {
-    /// Create a memory of type `ty`, `ty.limits.min` pages long and zeroed.
+/// A creator's error as a [`MemoryError`]: passed on as it is if it is one
+/// (a creator wrapping the [`DefaultMemoryCreator`]), else
+/// [`MemoryError::Creator`].
+fn creator_error(source: BackingError) -> MemoryError {
+    match source.downcast::<MemoryError>() {
+        Ok(e) => *e,
+        Err(source) => MemoryError::Creator { source },
+    }
+}
+
+impl MemoryInstance {
+    /// Create a memory of type `ty`, `ty.limits.min` pages long and zeroed,
+    /// on a backing from `config.creator` (the [`DefaultMemoryCreator`] if
+    /// none).
     ///
     /// Fails if the type is shared, is memory64 on a 32-bit host, has a
     /// minimum above `config.max_memory_bytes` (also when `min * page size`
-    /// overflows), is malformed (see [`MemoryError::InvalidType`]), or if the
-    /// OS cannot provide even the initial size.
+    /// overflows), is malformed (see [`MemoryError::InvalidType`]), if the OS
+    /// cannot provide even the initial size, or if the creator refuses
+    /// ([`MemoryError::Creator`]).
     pub fn new(ty: MemoryType, config: &MemoryConfig) -> Result<Self, MemoryError> {
-        Self::create(ty, config, false)
+        let (request, max_pages) = Self::request(ty, config)?;
+        let backing = match &config.creator {
+            None => DefaultMemoryCreator::new().create(&request)?,
+            Some(creator) => creator.new_memory(&request).map_err(creator_error)?,
+        };
+        // `initial_bytes` fit a usize when the request was made.
+        let region = Region::new(backing, request.initial_bytes as usize)?;
+        Ok(MemoryInstance {
+            ty,
+            region,
+            max_pages,
+        })
     }
 
-    /// [`LinearMemory::new`], optionally skipping straight to the smallest
-    /// reservation (the fallback path) so tests can exercise moving growth.
-    fn create(
-        ty: MemoryType,
-        config: &MemoryConfig,
-        minimal_reservation: bool,
-    ) -> Result<Self, MemoryError> {
+    /// The layout a memory of type `ty` needs (see the module docs), and its
+    /// largest size in pages; or why the type cannot be created at all.
+    fn request(ty: MemoryType, config: &MemoryConfig) -> Result<(MemoryRequest, u64), MemoryError> {
         if ty.shared {
             return Err(MemoryError::SharedUnsupported);
         }
@@ -243,47 +343,29 @@ impl LinearMemory {
             .min(cap >> log2);
         // `max_pages << log2 <= cap`, so this cannot overflow.
         let max_bytes = max_pages << log2;
-        let min_len = usize::try_from(min_bytes).map_err(|_| host_too_small(min_bytes))?;
-
-        // Reservation candidates, largest first (see the module docs).
-        let elidable_32 = ty.index == IndexType::I32 && ty.page_size_log2 == MAX_PAGE_SIZE_LOG2;
-        let full = if elidable_32 { 1u64 << 32 } else { max_bytes }.checked_add(config.guard_bytes);
-        let candidates: [Option<u64>; 3] = if minimal_reservation {
-            [Some(min_bytes), None, None]
-        } else {
-            [full, Some(max_bytes), Some(min_bytes)]
-        };
-        let mut last_error = None;
-        let mut tried: Option<usize> = None;
-        for bytes in candidates.into_iter().flatten() {
-            let Ok(size) = usize::try_from(bytes) else {
-                continue;
-            };
-            if tried.is_some_and(|t| t <= size) {
-                continue; // a reservation at least this large already failed
-            }
-            tried = Some(size);
-            let result = Mmap::reserve(size).and_then(|mut map| {
-                map.commit(min_len)?;
-                Ok(map)
+        if usize::try_from(min_bytes).is_err() {
+            return Err(MemoryError::Reserve {
+                bytes: min_bytes,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::OutOfMemory,
+                    "size exceeds the host address space",
+                ),
             });
-            match result {
-                Ok(map) => {
-                    return Ok(LinearMemory {
-                        ty,
-                        map,
-                        len: min_len,
-                        max_pages,
-                    })
-                }
-                Err(source) => last_error = Some(MemoryError::Reserve { bytes, source }),
-            }
         }
-        Err(last_error.unwrap_or_else(|| host_too_small(min_bytes)))
+        let reach = reach(&ty, max_bytes);
+        let request = MemoryRequest {
+            ty,
+            reserve_bytes: reach.saturating_add(config.guard_bytes),
+            guard_bytes: config.guard_bytes,
+            initial_bytes: min_bytes,
+            maximum_bytes: max_bytes,
+            base_may_move: config.base_may_move,
+        };
+        Ok((request, max_pages))
     }
 
     /// The declared type. Its `limits.min` is the *initial* size; see
-    /// [`LinearMemory::current_type`] for the type at the current size.
+    /// [`MemoryInstance::current_type`] for the type at the current size.
     #[inline]
     pub fn ty(&self) -> &MemoryType {
         &self.ty
@@ -306,13 +388,13 @@ impl LinearMemory {
     /// Current size in pages.
     #[inline]
     pub fn size_pages(&self) -> u64 {
-        (self.len as u64) >> self.ty.page_size_log2
+        self.size_bytes() >> self.ty.page_size_log2
     }
 
     /// Current size in bytes.
     #[inline]
     pub fn size_bytes(&self) -> u64 {
-        self.len as u64
+        self.region.len() as u64
     }
 
     /// The largest size in pages growth may reach: the smallest of the type's
@@ -331,8 +413,9 @@ impl LinearMemory {
     /// truncated: 2^32, 2^63 or `u64::MAX` pages are refused cleanly);
     /// `allow(current_bytes, new_bytes)` returns false (the store's resource
     /// limiter; not called when the request is refused earlier or for
-    /// `delta_pages == 0`); or the OS refuses. On refusal the contents and the
-    /// size are unchanged. `grow(0, ..)` returns the current size.
+    /// `delta_pages == 0`); or the backing refuses (the OS, or the embedder's
+    /// [`MemoryBacking::grow_to`]). On refusal the contents and the size are
+    /// unchanged. `grow(0, ..)` returns the current size.
     pub fn grow(
         &mut self,
         delta_pages: u64,
@@ -351,43 +434,20 @@ impl LinearMemory {
         if !allow(self.size_bytes(), new_bytes) {
             return None;
         }
-        if new_len <= self.map.reserved() {
-            self.map.commit(new_len).ok()?;
-        } else {
-            self.relocate(new_len).ok()?;
-        }
-        self.len = new_len;
+        self.region.grow_to(new_len).ok()?;
         Some(old_pages)
-    }
-
-    /// Fallback growth past the reservation: map a new, larger region, copy
-    /// the contents over and release the old one. Leaves `self` untouched on
-    /// failure.
-    fn relocate(&mut self, new_len: usize) -> std::io::Result<()> {
-        let max_len =
-            usize::try_from(self.max_pages << self.ty.page_size_log2).unwrap_or(usize::MAX);
-        let roomy = self.len.saturating_mul(2).max(new_len).min(max_len);
-        let mut map = match Mmap::reserve(roomy) {
-            Ok(map) => map,
-            Err(_) if roomy > new_len => Mmap::reserve(new_len)?,
-            Err(e) => return Err(e),
-        };
-        map.commit(new_len)?;
-        map.slice_mut(self.len).copy_from_slice(self.data());
-        self.map = map;
-        Ok(())
     }
 
     /// The accessible bytes.
     #[inline]
     pub fn data(&self) -> &[u8] {
-        self.map.slice(self.len)
+        self.region.slice()
     }
 
     /// The accessible bytes, mutably.
     #[inline]
     pub fn data_mut(&mut self) -> &mut [u8] {
-        self.map.slice_mut(self.len)
+        self.region.slice_mut()
     }
 
     /// Typed scalar load of `N` bytes, monomorphized per index width: `A` is
@@ -417,7 +477,7 @@ impl LinearMemory {
         Ok(out)
     }
 
-    /// Typed scalar store of `N` bytes; the mirror of [`LinearMemory::load`].
+    /// Typed scalar store of `N` bytes; the mirror of [`MemoryInstance::load`].
     /// Writes nothing when it traps.
     #[inline(always)]
     pub fn store<A: Address, const N: usize>(
@@ -441,13 +501,34 @@ impl LinearMemory {
     }
 
     /// The raw view for compiled tiers: base pointer, current length and
-    /// reservation size. Getting it is safe; see [`RawMemory`] for its use.
+    /// the bytes reserved that are accessible or fault (just `len` when the
+    /// backing's bytes past it do not fault). Getting it is safe; see
+    /// [`RawMemory`] for its use.
     #[inline]
     pub fn raw(&self) -> RawMemory {
+        let len = self.region.len();
         RawMemory {
-            base: self.map.as_ptr(),
-            len: self.len,
-            reserved: self.map.reserved(),
+            base: self.region.base(),
+            len,
+            reserved: if self.region.faults_past_len() {
+                self.region.reserved()
+            } else {
+                len
+            },
         }
+    }
+
+    /// Guard bytes past the memory's reach that are reserved and fault on
+    /// access: the reach is the 4 GiB index space for memory32 with 64 KiB
+    /// pages and the largest possible size otherwise. With the default
+    /// backing's full reservation this is at least
+    /// [`MemoryConfig::guard_bytes`]; it is 0 when the reservation fell back
+    /// to a smaller one or the backing is the embedder's and does not provide
+    /// a faulting guard. A compiled tier may drop the bounds check of a
+    /// memory32 access with `offset + width <= guard_bytes()` only on a
+    /// memory32 memory with 64 KiB pages, and only while this holds.
+    pub fn guard_bytes(&self) -> u64 {
+        let reach = reach(&self.ty, self.max_pages << self.ty.page_size_log2);
+        (self.raw().reserved as u64).saturating_sub(reach)
     }
 }

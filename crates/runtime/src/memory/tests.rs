@@ -22,8 +22,8 @@ fn m64(min: u64, max: Option<u64>) -> MemoryType {
     mem_type(IndexType::I64, min, max, 16)
 }
 
-fn new(ty: MemoryType) -> LinearMemory {
-    match LinearMemory::new(ty, &MemoryConfig::default()) {
+fn new(ty: MemoryType) -> MemoryInstance {
+    match MemoryInstance::new(ty, &MemoryConfig::default()) {
         Ok(mem) => mem,
         Err(e) => panic!("creating {ty:?}: {e}"),
     }
@@ -38,7 +38,7 @@ const OOB: Result<(), TrapCode> = Err(TrapCode::MemoryOutOfBounds);
 #[test]
 fn memory_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
-    check::<LinearMemory>();
+    check::<MemoryInstance>();
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn memory64_above_4gib_does_not_alias() {
         ..MemoryConfig::default()
     };
     let rss_before = resident_bytes();
-    let mut mem = LinearMemory::new(m64(80_000, None), &config).expect("5 GiB memory64");
+    let mut mem = MemoryInstance::new(m64(80_000, None), &config).expect("5 GiB memory64");
     assert_eq!(mem.size_pages(), 80_000);
     assert_eq!(mem.size_bytes(), 80_000 * 65_536);
     assert_eq!(mem.index_type(), IndexType::I64);
@@ -279,8 +279,9 @@ fn grow_is_capped_by_the_config() {
     let config = MemoryConfig {
         max_memory_bytes: 4 * 65_536 + 100, // not a page multiple: rounds down
         guard_bytes: 0,
+        ..MemoryConfig::default()
     };
-    let mut mem = LinearMemory::new(m64(1, None), &config).unwrap();
+    let mut mem = MemoryInstance::new(m64(1, None), &config).unwrap();
     assert_eq!(mem.max_pages(), 4);
     assert_eq!(mem.grow(3, &mut yes()), Some(1));
     assert_eq!(mem.grow(1, &mut yes()), None);
@@ -312,7 +313,7 @@ fn minimum_over_the_cap_is_reported() {
         max_memory_bytes: 1 << 20,
         ..MemoryConfig::default()
     };
-    let err = LinearMemory::new(m64(17, None), &config).unwrap_err();
+    let err = MemoryInstance::new(m64(17, None), &config).unwrap_err();
     assert!(matches!(
         err,
         MemoryError::ExceedsCap {
@@ -327,14 +328,14 @@ fn minimum_over_the_cap_is_reported() {
     );
     // Exactly at the cap is fine.
     assert_eq!(
-        LinearMemory::new(m64(16, None), &config)
+        MemoryInstance::new(m64(16, None), &config)
             .unwrap()
             .size_pages(),
         16
     );
 
     // 2^48 pages of 64 KiB is 2^64 bytes: the product overflows u64.
-    let err = LinearMemory::new(m64(1 << 48, None), &MemoryConfig::default()).unwrap_err();
+    let err = MemoryInstance::new(m64(1 << 48, None), &MemoryConfig::default()).unwrap_err();
     assert!(matches!(
         err,
         MemoryError::ExceedsCap {
@@ -349,7 +350,7 @@ fn minimum_over_the_cap_is_reported() {
     assert!(msg.contains("cap of 17179869184 bytes"), "{msg}");
 
     for min in [u64::MAX, 1 << 63, (1 << 48) + 1, 1 << 32] {
-        let err = LinearMemory::new(m64(min, None), &MemoryConfig::default()).unwrap_err();
+        let err = MemoryInstance::new(m64(min, None), &MemoryConfig::default()).unwrap_err();
         assert!(
             matches!(err, MemoryError::ExceedsCap { requested_pages, .. } if requested_pages == min),
             "{err}"
@@ -363,25 +364,25 @@ fn malformed_types_are_errors_not_panics() {
     let mut shared = m32(1, Some(1));
     shared.shared = true;
     assert!(matches!(
-        LinearMemory::new(shared, &config),
+        MemoryInstance::new(shared, &config),
         Err(MemoryError::SharedUnsupported)
     ));
     for log2 in [17, 32, 64, 200, 255] {
         assert!(matches!(
-            LinearMemory::new(mem_type(IndexType::I32, 0, None, log2), &config),
+            MemoryInstance::new(mem_type(IndexType::I32, 0, None, log2), &config),
             Err(MemoryError::InvalidType(_))
         ));
     }
     assert!(matches!(
-        LinearMemory::new(m32(3, Some(2)), &config),
+        MemoryInstance::new(m32(3, Some(2)), &config),
         Err(MemoryError::InvalidType(_))
     ));
     assert!(matches!(
-        LinearMemory::new(m32(65_537, None), &config),
+        MemoryInstance::new(m32(65_537, None), &config),
         Err(MemoryError::InvalidType(_))
     ));
     // A declared maximum above the spec's limit is clamped to it.
-    let mem = LinearMemory::new(m32(0, Some(1 << 20)), &config).unwrap();
+    let mem = MemoryInstance::new(m32(0, Some(1 << 20)), &config).unwrap();
     assert_eq!(mem.max_pages(), 65_536);
 }
 
@@ -411,7 +412,7 @@ fn zero_sized_memories_work() {
         guard_bytes: 0,
         ..MemoryConfig::default()
     };
-    let mut mem = LinearMemory::new(m64(0, Some(0)), &config).unwrap();
+    let mut mem = MemoryInstance::new(m64(0, Some(0)), &config).unwrap();
     assert_eq!(mem.raw().reserved, 0);
     assert!(!mem.raw().base.is_null());
     assert!(mem.data().is_empty());
@@ -455,13 +456,16 @@ fn one_byte_pages() {
 
 #[test]
 fn moving_growth_fallback_keeps_contents() {
-    let config = MemoryConfig::default();
+    let config = MemoryConfig {
+        creator: Some(std::sync::Arc::new(DefaultMemoryCreator::minimal())),
+        ..MemoryConfig::default()
+    };
     for ty in [
         m64(1, Some(100)),
         m32(1, None),
         mem_type(IndexType::I64, 5, None, 0),
     ] {
-        let mut mem = LinearMemory::create(ty, &config, true).unwrap();
+        let mut mem = MemoryInstance::new(ty, &config).unwrap();
         let initial = mem.size_bytes();
         assert_eq!(
             mem.raw().reserved as u64,
@@ -485,7 +489,7 @@ fn moving_growth_fallback_keeps_contents() {
         }
     }
     // The maximum still holds in fallback mode.
-    let mut mem = LinearMemory::create(m64(1, Some(3)), &config, true).unwrap();
+    let mut mem = MemoryInstance::new(m64(1, Some(3)), &config).unwrap();
     assert_eq!(mem.grow(2, &mut yes()), Some(1));
     assert_eq!(mem.grow(1, &mut yes()), None);
 }
