@@ -3,7 +3,6 @@
 //! relocation table, and loads it without a system linker.
 //!
 //! ```
-//! use std::sync::Arc;
 //! use strata_aot::Aot;
 //! use strata_runtime::Tier;
 //!
@@ -11,7 +10,7 @@
 //!     .load_wat(r#"(module (func (export "add") (param i32 i32) (result i32)
 //!         local.get 0 local.get 1 i32.add))"#)
 //!     .unwrap();
-//! let compiled = Aot::default().compile(&Arc::new(module)).unwrap();
+//! let compiled = Aot::default().compile(&module).unwrap();
 //! # let _ = compiled;
 //! ```
 //!
@@ -43,7 +42,7 @@ mod vmctx;
 use std::sync::{Arc, OnceLock};
 
 use cranelift_codegen::isa::OwnedTargetIsa;
-use strata_ir::Module;
+use strata_ir::{Module, ValidModule};
 use strata_runtime::{CompileError, CompiledModule, Tier};
 
 pub use artifact::ArtifactError;
@@ -89,7 +88,7 @@ impl Aot {
     /// An unknown or unsupported target, or a function that does not compile.
     pub fn compile_artifact(
         &self,
-        module: &Module,
+        module: &ValidModule,
         target: Option<&str>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Vec<u8>, CompileError> {
@@ -113,7 +112,7 @@ impl Aot {
             target: isa.triple().to_string(),
             cpu_features: compile::isa_features(&**isa),
             features: module.features,
-            module: module.clone(),
+            module: Module::clone(module),
             image,
         })
         .map_err(|e| err(e.to_string()))
@@ -139,7 +138,7 @@ impl Aot {
     pub unsafe fn load_artifact(
         &self,
         bytes: &[u8],
-    ) -> Result<(Arc<Module>, Arc<dyn CompiledModule>), ArtifactError> {
+    ) -> Result<(ValidModule, Arc<dyn CompiledModule>), ArtifactError> {
         let host = self
             .host_isa()
             .map_err(|e| ArtifactError::Map(e.message.clone()))?;
@@ -152,6 +151,10 @@ impl Aot {
         let code = artifact::code::CodeMemory::load(&contents.image)?;
         let m = AotModule::new(module.clone(), code)
             .ok_or_else(|| ArtifactError::Malformed("symbol table".into()))?;
+        // SAFETY: the caller vouches for the artifact (this function's
+        // contract), and a trusted artifact holds the module its compile
+        // took as a `ValidModule`.
+        let module = unsafe { ValidModule::new_unchecked(module) };
         Ok((module, Arc::new(m)))
     }
 }
@@ -161,7 +164,7 @@ impl Tier for Aot {
         "aot"
     }
 
-    fn compile(&self, module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError> {
+    fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
         let isa = self.host_isa()?;
         let image = compile::compile_module(&**isa, module, &|_| {})?;
         let load_err = |e: ArtifactError| CompileError {
@@ -170,7 +173,7 @@ impl Tier for Aot {
             message: e.to_string(),
         };
         let code = artifact::code::CodeMemory::load(&image).map_err(load_err)?;
-        let m = AotModule::new(module.clone(), code).ok_or_else(|| CompileError {
+        let m = AotModule::new(module.arc().clone(), code).ok_or_else(|| CompileError {
             func: None,
             offset: None,
             message: "code image is missing symbols".into(),

@@ -21,7 +21,7 @@ const WAT: &str = r#"(module
     (i64.store (local.get 0) (global.get $g))
     (i64.load (local.get 0))))"#;
 
-fn ir() -> strata_ir::Module {
+fn ir() -> strata_ir::ValidModule {
     strata_loader::Loader::default()
         .load_wat(WAT)
         .expect("load")

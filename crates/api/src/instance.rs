@@ -50,7 +50,7 @@ impl Instance {
             }
         }
         let rt = store.rt_mut();
-        match instantiate(rt, module.ir(), module.code().clone(), &rt_imports) {
+        match instantiate(rt, module.ir().arc(), module.code().clone(), &rt_imports) {
             Ok(addr) => Ok(Instance(Stored::new(id, addr))),
             Err(InstantiationError::Link(e)) => Err(readable_link_error(store, module, imports, e)),
             Err(e) => Err(e.into()),

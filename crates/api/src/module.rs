@@ -17,7 +17,7 @@ use crate::types::ExternType;
 
 struct ModuleInner {
     engine: Engine,
-    ir: Arc<strata_ir::Module>,
+    ir: strata_ir::ValidModule,
     code: Arc<dyn CompiledModule>,
     name: Option<String>,
 }
@@ -104,8 +104,7 @@ impl Module {
         })
     }
 
-    fn compile(engine: &Engine, ir: strata_ir::Module) -> Result<Self, Error> {
-        let ir = Arc::new(ir);
+    fn compile(engine: &Engine, ir: strata_ir::ValidModule) -> Result<Self, Error> {
         let code = engine
             .tier()
             .compile(&ir)
@@ -163,8 +162,8 @@ impl Module {
         })
     }
 
-    /// The validated IR.
-    pub fn ir(&self) -> &Arc<strata_ir::Module> {
+    /// The validated IR (`.arc()` gives the shared module).
+    pub fn ir(&self) -> &strata_ir::ValidModule {
         &self.inner.ir
     }
 

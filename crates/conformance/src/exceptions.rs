@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use strata_api::{Features, TrapCode};
-use strata_ir::{FuncType, Module, Trap, Val, ValType};
+use strata_ir::{FuncType, Trap, Val, ValType, ValidModule};
 use strata_loader::Loader;
 use strata_runtime::{
     instantiate::instantiate, value, ExternVal, FuncAddr, InstanceAddr, Store, StoreConfig,
@@ -111,10 +111,9 @@ const CATCHER: &str = r#"(module
   (func (export "uncaught") (param i32) (call $throw (local.get 0))))"#;
 
 /// `module` loaded, or a message.
-fn load(text: &str, what: &str) -> Result<Arc<Module>, String> {
+fn load(text: &str, what: &str) -> Result<ValidModule, String> {
     Loader::new(Features::default())
         .load_wat(text)
-        .map(Arc::new)
         .map_err(|e| format!("the check's {what} module does not load: {e}"))
 }
 
@@ -154,7 +153,7 @@ fn set_up(thrower_tier: &dyn Tier, catcher_tier: &dyn Tier) -> Result<Setup, Str
     let code = thrower_tier
         .compile(&thrower_module)
         .map_err(|e| format!("{}: {e}", thrower_tier.name()))?;
-    let thrower = instantiate(&mut store, &thrower_module, code, &[])
+    let thrower = instantiate(&mut store, thrower_module.arc(), code, &[])
         .map_err(|e| format!("thrower: instantiation failed: {e}"))?;
     let throw = func(&store, thrower, "throw")?;
     let Some(ExternVal::Tag(tag)) = store.instances[thrower.index()].export("e") else {
@@ -172,7 +171,7 @@ fn set_up(thrower_tier: &dyn Tier, catcher_tier: &dyn Tier) -> Result<Setup, Str
         ExternVal::Func(host_throw),
         ExternVal::Func(swallow),
     ];
-    let catcher = instantiate(&mut store, &catcher_module, code, &imports)
+    let catcher = instantiate(&mut store, catcher_module.arc(), code, &imports)
         .map_err(|e| format!("catcher: instantiation failed: {e}"))?;
     Ok(Setup {
         store,

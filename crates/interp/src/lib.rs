@@ -27,7 +27,7 @@ mod translate;
 
 use std::sync::Arc;
 
-use strata_ir::{FuncIdx, Module};
+use strata_ir::{FuncIdx, ValidModule};
 use strata_runtime::{CompileError, CompiledModule, Tier};
 
 pub use code::{CompiledFunc, InterpModule};
@@ -55,14 +55,14 @@ impl Tier for Interp {
         "interp"
     }
 
-    fn compile(&self, module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError> {
+    fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
         let mut funcs = Vec::with_capacity(module.bodies.len());
         for (i, body) in module.bodies.iter().enumerate() {
             let func = FuncIdx(module.num_imported_funcs + i as u32);
             funcs.push(translate::translate_function(module, func, body)?);
         }
         Ok(Arc::new(InterpModule {
-            module: module.clone(),
+            module: module.arc().clone(),
             funcs,
         }))
     }

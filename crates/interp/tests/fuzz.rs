@@ -3,8 +3,6 @@
 //! execution of every exported function with zero arguments under a fuel
 //! limit. Nothing may panic; every failure must be a typed error or a trap.
 
-use std::sync::Arc;
-
 use strata_interp::Interp;
 use strata_ir::{Features, Val};
 use strata_loader::Loader;
@@ -83,7 +81,6 @@ fn exercise(loader: &Loader, bytes: &[u8]) -> &'static str {
     let Ok(module) = loader.load(bytes) else {
         return "rejected";
     };
-    let module = Arc::new(module);
     let Ok(code) = Interp::default().compile(&module) else {
         return "not compiled";
     };
@@ -95,7 +92,7 @@ fn exercise(loader: &Loader, bytes: &[u8]) -> &'static str {
         ..StoreConfig::default()
     };
     let mut store = Store::new(config, Box::new(()));
-    let Ok(inst) = instantiate(&mut store, &module, code, &[]) else {
+    let Ok(inst) = instantiate(&mut store, module.arc(), code, &[]) else {
         return "not instantiated";
     };
     for export in module.exports.clone() {

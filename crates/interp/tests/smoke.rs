@@ -1,8 +1,6 @@
 //! End-to-end checks of the interpreter on small modules: loader → interp →
 //! runtime store, without the embedding API.
 
-use std::sync::Arc;
-
 use strata_interp::Interp;
 use strata_ir::{Features, TrapCode, Val};
 use strata_loader::Loader;
@@ -13,14 +11,12 @@ fn instance(wat: &str) -> (Store, strata_runtime::InstanceAddr) {
 }
 
 fn instance_with(wat: &str, config: StoreConfig) -> (Store, strata_runtime::InstanceAddr) {
-    let module = Arc::new(
-        Loader::new(Features::default())
-            .load_wat(wat)
-            .expect("test module loads"),
-    );
+    let module = Loader::new(Features::default())
+        .load_wat(wat)
+        .expect("test module loads");
     let code = Interp::default().compile(&module).expect("compiles");
     let mut store = Store::new(config, Box::new(()));
-    let inst = instantiate(&mut store, &module, code, &[]).expect("instantiates");
+    let inst = instantiate(&mut store, module.arc(), code, &[]).expect("instantiates");
     (store, inst)
 }
 

@@ -1,7 +1,8 @@
 //! The validated, tier-neutral module IR of Strata, and the small set of runtime
 //! contracts (values, traps, index widths) that every execution tier shares.
 //!
-//! A [`Module`] is produced by `strata-loader` after full validation. Every tier —
+//! A [`Module`] is produced by `strata-loader` after full validation, as a
+//! [`ValidModule`] (the type that proves it). Every tier —
 //! the interpreter, the baseline JIT, the AOT compiler, or a third-party tier —
 //! compiles from it without validating again. The invariants a tier may rely on
 //! are written down on the types themselves, most importantly on [`op::Op`] and
@@ -16,7 +17,9 @@
 //!
 //! No type of `wasmparser` appears in this crate's API, so a parser upgrade never
 //! breaks a tier.
-#![forbid(unsafe_code)]
+// `unsafe` appears once, on `ValidModule::new_unchecked`: a declaration of
+// trust, with no unsafe block.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod features;
@@ -27,6 +30,7 @@ pub mod numeric;
 pub mod op;
 pub mod rt;
 pub mod types;
+pub mod valid;
 
 pub use features::Features;
 pub use index::*;
@@ -34,3 +38,4 @@ pub use module::*;
 pub use op::*;
 pub use rt::*;
 pub use types::*;
+pub use valid::ValidModule;

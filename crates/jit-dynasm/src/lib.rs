@@ -55,7 +55,7 @@ mod x64;
 
 use std::sync::Arc;
 
-use strata_ir::Module;
+use strata_ir::{Module, ValidModule};
 use strata_runtime::{CompileError, CompiledModule, Tier};
 
 #[cfg(target_arch = "x86_64")]
@@ -94,8 +94,8 @@ impl Tier for Jit {
         "jit"
     }
 
-    fn compile(&self, module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError> {
-        compile_module(module)
+    fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
+        compile_module(module.arc())
     }
 }
 

@@ -139,7 +139,7 @@ fn figures() {
     let mib = bytes.len() as f64 / (1 << 20) as f64;
     // The tier's own part: IR to machine code, without decoding/validation.
     let ir = match strata_loader::Loader::new(strata_ir::Features::default()).load(&bytes) {
-        Ok(m) => Arc::new(m),
+        Ok(m) => m,
         Err(e) => panic!("load: {e}"),
     };
     let tier = strata_jit::Jit::default();

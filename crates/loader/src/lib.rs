@@ -10,7 +10,9 @@
 //! Errors are [`LoadError`]s: malformed (decoding), invalid (validation) or
 //! unsupported (valid, but using something Strata does not implement), always
 //! with a byte offset.
-#![forbid(unsafe_code)]
+// `unsafe` appears once: `Loader::load` vouches for the modules it
+// validated (`ValidModule::new_unchecked`).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod const_expr;
@@ -21,7 +23,9 @@ mod translate_func;
 mod types;
 
 pub use error::{LoadError, LoadErrorInner, LoadErrorKind};
-pub use strata_ir::Features;
+pub use strata_ir::{Features, ValidModule};
+
+use std::sync::Arc;
 
 /// Loads WebAssembly modules with a fixed set of enabled features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,15 +45,21 @@ impl Loader {
     }
 
     /// Validate and translate a binary module.
-    pub fn load(&self, bytes: &[u8]) -> Result<strata_ir::Module, LoadError> {
-        module_sections::Builder::load(self.features, bytes)
+    pub fn load(&self, bytes: &[u8]) -> Result<ValidModule, LoadError> {
+        let module = module_sections::Builder::load(self.features, bytes)?;
+        // SAFETY: `Builder::load` validated `bytes` with wasmparser, in the
+        // same pass that translated them into `module`, and the translation
+        // establishes the IR's invariants; nothing changes `module` since.
+        #[allow(unsafe_code)]
+        let valid = unsafe { ValidModule::new_unchecked(Arc::new(module)) };
+        Ok(valid)
     }
 
     /// Parse `.wat` text (or a single module of a `.wast` script) then load.
     /// Text parse errors are malformed, at offset 0 (the message carries the
     /// line and column).
     #[cfg(feature = "wat")]
-    pub fn load_wat(&self, text: &str) -> Result<strata_ir::Module, LoadError> {
+    pub fn load_wat(&self, text: &str) -> Result<ValidModule, LoadError> {
         let bytes = wat::parse_str(text)
             .map_err(|e| LoadError::new(LoadErrorKind::Malformed(e.to_string()), 0))?;
         self.load(&bytes)
@@ -58,7 +68,7 @@ impl Loader {
     /// Load `bytes` as a binary module if they start with `\0asm`, else as
     /// text.
     #[cfg(feature = "wat")]
-    pub fn load_any(&self, bytes: &[u8]) -> Result<strata_ir::Module, LoadError> {
+    pub fn load_any(&self, bytes: &[u8]) -> Result<ValidModule, LoadError> {
         if bytes.starts_with(b"\0asm") {
             return self.load(bytes);
         }

@@ -4,11 +4,11 @@
 
 use strata_ir::{
     BlockType, ConstOp, DataMode, ElemMode, ExternKind, Features, HeapType, ImportType, IndexType,
-    LoadKind, MemArg, MemIdx, Module, NumOp, Op, RefType, ValType,
+    LoadKind, MemArg, MemIdx, Module, NumOp, Op, RefType, ValType, ValidModule,
 };
 use strata_loader::{LoadErrorKind, Loader};
 
-fn load(text: &str) -> Module {
+fn load(text: &str) -> ValidModule {
     match Loader::default().load_wat(text) {
         Ok(m) => m,
         Err(e) => panic!("load failed: {e}"),

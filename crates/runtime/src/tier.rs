@@ -1,6 +1,6 @@
 //! The contract between the store and an execution tier.
 //!
-//! A [`Tier`] compiles a validated [`Module`] into a [`CompiledModule`]; the
+//! A [`Tier`] compiles a [`ValidModule`] into a [`CompiledModule`]; the
 //! store keeps one per instance and asks it to run that instance's functions.
 //! The traits are object-safe so an engine can hold `Arc<dyn Tier>` and a
 //! third-party crate can supply its own tier.
@@ -8,7 +8,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use strata_ir::{FuncIdx, Module, Trap, Val};
+use strata_ir::{FuncIdx, Module, Trap, Val, ValidModule};
 
 use crate::addr::{FuncAddr, InstanceAddr};
 use crate::native_stack;
@@ -28,13 +28,22 @@ pub struct CompileError {
 }
 
 /// An execution tier.
+///
+/// Tiers compile only [`ValidModule`]s, which the loader makes; a module
+/// built by hand is no `ValidModule` (making one from it takes `unsafe`):
+///
+/// ```compile_fail
+/// fn compile(tier: &dyn strata_runtime::Tier, module: std::sync::Arc<strata_ir::Module>) {
+///     let _ = tier.compile(&module);
+/// }
+/// ```
 pub trait Tier: Send + Sync + 'static {
     /// Short name (`interp`, `jit`, `aot`, ...).
     fn name(&self) -> &'static str;
 
     /// Compile a validated module. Every function must compile; a tier that
     /// does not implement an operator returns a [`CompileError`] naming it.
-    fn compile(&self, module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError>;
+    fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError>;
 }
 
 /// Downcasting, so a tier can recognise its own modules (for example to
