@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use strata_api::{Engine, Error, ErrorKind, Instance, Linker, Module, Store, Trap, Val};
+use strata_api::{Engine, Error, ErrorKind, Instance, Linker, Module, Store, Trap, TrapCode, Val};
 use wast::{QuoteWat, QuoteWatTest, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
 
 use crate::spectest::define_spectest;
@@ -158,9 +158,7 @@ impl FileContext {
             | WastDirective::AssertMalformedCustom { .. } => {
                 Outcome::Skip("custom-section assertions are not supported by the runner".into())
             }
-            WastDirective::AssertException { .. } => {
-                Outcome::Skip("assert_exception needs exception handling (not supported)".into())
-            }
+            WastDirective::AssertException { exec, .. } => expect_exception(self.execute(exec)),
             WastDirective::AssertSuspension { .. } => {
                 Outcome::Skip("assert_suspension needs stack switching (not supported)".into())
             }
@@ -480,6 +478,28 @@ fn expect_trap(r: Result<Vec<Val>, ExecError>, message: &str) -> Outcome {
                 t.code().message()
             )),
             None => Outcome::Fail(format!("expected trap \"{message}\", got: {e}")),
+        },
+        Err(e @ ExecError::Runner(_)) => Outcome::Fail(e.to_string()),
+    }
+}
+
+/// `assert_exception`: the action must end with a wasm exception that no
+/// handler caught (a trap that carries the exception, not any trap).
+fn expect_exception(r: Result<Vec<Val>, ExecError>) -> Outcome {
+    match r {
+        Ok(vals) => Outcome::Fail(format!(
+            "expected an uncaught exception, got results {}",
+            describe_vals(&vals)
+        )),
+        Err(ExecError::Api(e)) => match e.trap() {
+            Some(t) if t.code() == TrapCode::UncaughtException && t.thrown().is_some() => {
+                Outcome::Pass
+            }
+            Some(t) => Outcome::Fail(format!(
+                "expected an uncaught exception, got trap \"{}\"",
+                t.code().message()
+            )),
+            None => Outcome::Fail(format!("expected an uncaught exception, got: {e}")),
         },
         Err(e @ ExecError::Runner(_)) => Outcome::Fail(e.to_string()),
     }
