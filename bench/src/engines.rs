@@ -81,6 +81,9 @@ pub struct EngineSpec {
     pub runs_programs: bool,
     /// One line on how it is configured.
     pub how: &'static str,
+    /// Measured only when `--engine` names it (a variant kept for one
+    /// question, such as the JIT without its Spectre mask).
+    pub on_request: bool,
     /// Builds the engine.
     pub make: Maker,
 }
@@ -90,8 +93,16 @@ struct StrataTier {
     name: &'static str,
     category: Category,
     how: &'static str,
+    /// See [`EngineSpec::on_request`].
+    on_request: bool,
     config: fn() -> strata_api::Config,
 }
+
+/// The JIT with `spectre_hardening` off, measured beside `strata-jit` to
+/// price the mask (see the report's "Spectre hardening in the JIT").
+pub const NO_SPECTRE_JIT: &str = "strata-jit-nospectre";
+/// The JIT it is compared with.
+pub const JIT: &str = "strata-jit";
 
 /// Strata's built tiers, one entry each, behind the feature that builds it.
 const STRATA_TIERS: &[StrataTier] = &[
@@ -99,14 +110,27 @@ const STRATA_TIERS: &[StrataTier] = &[
         name: "strata-interp",
         category: Category::Interpreter,
         how: "`Config::new()`: the default interpreter tier",
+        on_request: false,
         config: strata_api::Config::new,
     },
     #[cfg(feature = "jit")]
     StrataTier {
-        name: "strata-jit",
+        name: JIT,
         category: Category::Baseline,
         how: "`Config::new().tier(Arc::new(Jit::default()))`: the baseline JIT",
+        on_request: false,
         config: || strata_api::Config::new().tier(std::sync::Arc::new(strata_api::Jit::default())),
+    },
+    #[cfg(feature = "jit")]
+    StrataTier {
+        name: NO_SPECTRE_JIT,
+        category: Category::Baseline,
+        how: "`Jit::new(JitConfig::default().spectre_hardening(false))`: the baseline JIT without its Spectre mask (only with `--engine`)",
+        on_request: true,
+        config: || {
+            let config = strata_api::JitConfig::default().spectre_hardening(false);
+            strata_api::Config::new().tier(std::sync::Arc::new(strata_api::Jit::new(config)))
+        },
     },
     #[cfg(feature = "aot")]
     StrataTier {
@@ -114,6 +138,7 @@ const STRATA_TIERS: &[StrataTier] = &[
         category: Category::Optimizing,
         how:
             "`Config::new().tier(Arc::new(Aot::new()))`: the Cranelift AOT tier, compiled in memory",
+        on_request: false,
         config: || strata_api::Config::new().tier(std::sync::Arc::new(strata_api::Aot::new())),
     },
 ];
@@ -129,6 +154,7 @@ pub fn all() -> Vec<EngineSpec> {
             runs_kernels: true,
             runs_programs: true,
             how: tier.how,
+            on_request: tier.on_request,
             make: Maker::Strata(tier.config),
         })
         .collect();
@@ -140,6 +166,7 @@ pub fn all() -> Vec<EngineSpec> {
             runs_kernels: true,
             runs_programs: false,
             how: "eager translation, memory64 on",
+            on_request: false,
             make: Maker::Peer(|| Ok(Box::new(Wasmi::new(wasmi::CompilationMode::Eager)?))),
         },
         EngineSpec {
@@ -149,6 +176,7 @@ pub fn all() -> Vec<EngineSpec> {
             runs_kernels: false,
             runs_programs: false,
             how: "wasmi's default: validate eagerly, translate each function on first call",
+            on_request: false,
             make: Maker::Peer(|| {
                 Ok(Box::new(Wasmi::new(
                     wasmi::CompilationMode::LazyTranslation,
@@ -162,6 +190,7 @@ pub fn all() -> Vec<EngineSpec> {
             runs_kernels: true,
             runs_programs: true,
             how: "`Strategy::Winch`, memory64 on, parallel compilation (wasmtime's default)",
+            on_request: false,
             make: Maker::Peer(|| Ok(Box::new(Wasmtime::new(wasmtime::Strategy::Winch)?))),
         },
         EngineSpec {
@@ -171,6 +200,7 @@ pub fn all() -> Vec<EngineSpec> {
             runs_kernels: true,
             runs_programs: true,
             how: "`Strategy::Cranelift` (default opt level), memory64 on, parallel compilation (wasmtime's default)",
+            on_request: false,
             make: Maker::Peer(|| Ok(Box::new(Wasmtime::new(wasmtime::Strategy::Cranelift)?))),
         },
     ]);

@@ -14,6 +14,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod ab;
 mod chart;
 mod engines;
 mod generate;
@@ -24,6 +25,7 @@ mod native;
 mod programs;
 mod report;
 mod report_programs;
+mod report_spectre;
 mod results;
 mod wasi_engines;
 
@@ -38,19 +40,29 @@ use crate::measure::{Bench, Plan};
 use crate::results::{CompileCell, NativeRow, Outcome, Results, RunCell};
 
 const USAGE: &str = "\
-usage: strata-bench [--quick] [--out-dir DIR] [--only NAME]
+usage: strata-bench [--quick] [--out-dir DIR] [--only NAME] [--engine NAME]
+       strata-bench --ab ENGINE_A ENGINE_B [--quick] [--out-dir DIR] [--only NAME]
 
   --quick         small inputs and few samples (under a minute)
   --out-dir DIR   where BENCHMARKS.md goes (default: the repository root);
                   the chart and results.json go to DIR/bench/report/
   --only NAME     run only this kernel or real program (repeatable); the
-                  compile benchmark always runs";
+                  compile benchmark always runs
+  --engine NAME   build and measure only this engine (repeatable); the only
+                  way to measure an engine kept for one question, such as
+                  strata-jit-nospectre (the JIT without its Spectre mask)
+  --ab A B        instead of the full run: the kernels on engines A and B
+                  interleaved in short rounds (robust to a shared machine),
+                  the ratio A/B per kernel and width and its geometric mean;
+                  writes DIR/bench/report/ab-A-vs-B.md";
 
 /// Command-line options.
 struct Options {
     quick: bool,
     out_dir: PathBuf,
     only: Vec<String>,
+    engines: Vec<String>,
+    ab: Option<(String, String)>,
 }
 
 fn parse_options() -> Result<Options> {
@@ -58,6 +70,8 @@ fn parse_options() -> Result<Options> {
         quick: false,
         out_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
         only: Vec::new(),
+        engines: Vec::new(),
+        ab: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -69,6 +83,14 @@ fn parse_options() -> Result<Options> {
             "--only" => options
                 .only
                 .push(args.next().context("`--only` needs a value")?),
+            "--engine" => options
+                .engines
+                .push(args.next().context("`--engine` needs a value")?),
+            "--ab" => {
+                let a = args.next().context("`--ab` needs two engines")?;
+                let b = args.next().context("`--ab` needs two engines")?;
+                options.ab = Some((a, b));
+            }
             "--help" | "-h" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -87,6 +109,20 @@ fn parse_options() -> Result<Options> {
             );
         }
     }
+    let engines = engines::all();
+    let ab = options.ab.iter().flat_map(|(a, b)| [a, b]);
+    for name in options.engines.iter().chain(ab) {
+        if !engines.iter().any(|e| e.name == name) {
+            bail!(
+                "no engine `{name}`; there are: {}",
+                engines
+                    .iter()
+                    .map(|e| e.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
     Ok(options)
 }
 
@@ -102,6 +138,16 @@ impl Options {
     /// Whether the kernel or program `name` runs.
     fn selected(&self, name: &str) -> bool {
         self.only.is_empty() || self.only.iter().any(|k| k == name)
+    }
+
+    /// Whether the engine runs: every engine not kept for one question, or
+    /// those `--engine` names.
+    fn engine_selected(&self, spec: &engines::EngineSpec) -> bool {
+        if self.engines.is_empty() {
+            !spec.on_request
+        } else {
+            self.engines.iter().any(|e| e == spec.name)
+        }
     }
 }
 
@@ -173,6 +219,10 @@ fn main() -> ExitCode {
 /// Runs everything and writes the report; `Ok(false)` if a checksum disagreed.
 fn real_main() -> Result<bool> {
     let options = parse_options()?;
+    if let Some((a, b)) = &options.ab {
+        run_ab(&options, a, b)?;
+        return Ok(true);
+    }
     let started = Instant::now();
     let machine_before = machine::Machine::probe();
     let (run_plan, compile_plan) = plans(options.quick);
@@ -181,7 +231,10 @@ fn real_main() -> Result<bool> {
     let mut compile_bench = Bench::new(&compile_plan, criterion_dir.clone());
     let program_plan = program_plan(options.quick);
     let mut program_bench = Bench::new(&program_plan, criterion_dir);
-    let specs = engines::all();
+    let specs: Vec<_> = engines::all()
+        .into_iter()
+        .filter(|spec| options.engine_selected(spec))
+        .collect();
     let mut built = Vec::new();
     for spec in &specs {
         let runner = spec.build();
@@ -322,8 +375,48 @@ fn real_main() -> Result<bool> {
     results.machine_after = Some(machine::Machine::probe());
     results.elapsed_seconds = started.elapsed().as_secs_f64();
     let all_agree = results.all_agree();
+    if let Some(section) = report_spectre::section(&results) {
+        println!("\n{section}");
+    }
     report::write(&results, &options.out_dir)?;
     Ok(all_agree)
+}
+
+/// `--ab A B`: the interleaved comparison of two engines (see [`ab`]).
+fn run_ab(options: &Options, a: &str, b: &str) -> Result<()> {
+    let specs = engines::all();
+    let build = |name: &str| -> Result<Box<dyn engines::Runner>> {
+        specs
+            .iter()
+            .find(|s| s.name == name)
+            .with_context(|| format!("no engine `{name}`"))?
+            .build()
+    };
+    let (ra, rb) = (build(a)?, build(b)?);
+    let kernels: Vec<_> = KERNELS
+        .iter()
+        .filter(|k| options.selected(k.name))
+        .collect();
+    let machine = machine::Machine::probe();
+    let rows = ab::run(&kernels, (ra.as_ref(), rb.as_ref()), options.quick)?;
+    let after = machine::Machine::probe();
+    let md = format!(
+        "{}\nRun on {}, {} ({} logical cores), 1-minute load average {} before and {} after{}.\n",
+        ab::markdown(a, b, &rows),
+        machine.date,
+        machine.cpu,
+        machine.cores,
+        machine.load,
+        after.load,
+        if options.quick { ", `--quick`" } else { "" }
+    );
+    println!("\n{md}");
+    let dir = options.out_dir.join("bench").join("report");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("ab-{a}-vs-{b}.md"));
+    std::fs::write(&path, md).with_context(|| format!("writing {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
 }
 
 /// The argument of the generated module's `run` after compiling it.

@@ -327,6 +327,9 @@ fn markdown(results: &Results, chart_link: &str, programs_chart_link: &str) -> S
         md,
         "\n![run time relative to native, log scale]({chart_link})\n"
     );
+    if let Some(section) = crate::report_spectre::section(results) {
+        md.push_str(&section);
+    }
 
     // Where Strata is behind.
     let _ = writeln!(md, "## Where Strata is behind\n");

@@ -54,12 +54,14 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          then the core spec scope and the WASI testsuite in every built tier
   spec   only the core spec scope and the WASI testsuite
-  bench [--quick] [--only NAME]
+  bench [--quick] [--only NAME] [--engine NAME] [--ab A B]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
          the kernels, then Lua and SQLite as WASI programs (native beside
          them after build-real-programs); writes BENCHMARKS.md and
          bench/report/ (--quick: a few minutes, writes
-         bench/report/*-quick.* instead)
+         bench/report/*-quick.* instead; --engine: only these engines;
+         --ab: two engines interleaved on the kernels, e.g.
+         --ab strata-jit strata-jit-nospectre for the JIT's Spectre mask)
   build-kernels
          rebuild kernels/wasm32/*.wasm and kernels/wasm64/*.wasm from
          kernels/*.c (needs clang-16 and lld-16)

@@ -152,6 +152,6 @@ pub use strata_ir::{
 };
 /// The baseline JIT tier (x86-64; elsewhere it refuses to compile).
 #[cfg(feature = "jit")]
-pub use strata_jit::Jit;
+pub use strata_jit::{Jit, JitConfig};
 /// The tier contract, for embedders that supply their own execution tier.
 pub use strata_runtime::{CompileError, CompiledModule, Tier};

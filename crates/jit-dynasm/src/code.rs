@@ -44,6 +44,11 @@ impl CodeBuffer {
         self.buf.len()
     }
 
+    /// The machine code, for inspection.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
     /// Address of defined function `i` (for helpers that hand it to code).
     pub fn func_ptr(&self, i: usize) -> Option<*const u8> {
         self.funcs.get(i).map(|o| self.buf.ptr(*o))

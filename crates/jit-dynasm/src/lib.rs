@@ -9,9 +9,11 @@
 //! machine code for it, with no IR rebuilding.
 //!
 //! - **Memory**: both widths from the same generator, with an explicit
-//!   64-bit bounds check (`x64::bounds`): memory32 zero-extends its address,
-//!   memory64 adds the offset with a carry check, so no address wraps.
-//!   Memory 0's base and length live in registers.
+//!   64-bit bounds check per access, the one the runtime's shared bounds
+//!   plan (`strata_runtime::memory::bounds_plan`) chooses, lowered by
+//!   `x64::bounds`; no address wraps. Accesses are masked against
+//!   speculation past the check unless [`JitConfig::spectre_hardening`] is
+//!   off. Memory 0's base and length live in registers.
 //! - **Traps** return a status through every frame (no signals, no
 //!   unwinding through Rust); the entry turns it into a [`strata_ir::Trap`]
 //!   with the interpreter's codes and messages. Stack exhaustion is checked
@@ -74,18 +76,52 @@ pub(crate) const STATUS_EXN: u32 = 2;
 /// The baseline JIT tier.
 #[derive(Debug, Clone, Default)]
 pub struct Jit {
-    _config: JitConfig,
+    config: JitConfig,
 }
 
 /// Settings of the JIT tier.
-#[derive(Debug, Clone, Default)]
+///
+/// ```
+/// # use strata_jit::{Jit, JitConfig};
+/// let unhardened = Jit::new(JitConfig::default().spectre_hardening(false));
+/// assert!(!unhardened.config().spectre_hardening);
+/// ```
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct JitConfig {}
+pub struct JitConfig {
+    /// Mask every memory access against speculation past its bounds check:
+    /// a conditional move on the check's own flags replaces an
+    /// out-of-bounds address with one inside the memory, so a mispredicted
+    /// branch cannot read host memory (see `strata_runtime::memory::
+    /// bounds_plan`). On by default; off only to measure what it costs.
+    pub spectre_hardening: bool,
+}
+
+impl Default for JitConfig {
+    fn default() -> Self {
+        Self {
+            spectre_hardening: true,
+        }
+    }
+}
+
+impl JitConfig {
+    /// Set [`JitConfig::spectre_hardening`].
+    pub fn spectre_hardening(mut self, on: bool) -> Self {
+        self.spectre_hardening = on;
+        self
+    }
+}
 
 impl Jit {
     /// A JIT with the given settings.
     pub fn new(config: JitConfig) -> Self {
-        Self { _config: config }
+        Self { config }
+    }
+
+    /// The JIT's settings.
+    pub fn config(&self) -> &JitConfig {
+        &self.config
     }
 }
 
@@ -95,12 +131,15 @@ impl Tier for Jit {
     }
 
     fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
-        compile_module(module.arc())
+        compile_module(module.arc(), &self.config)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-fn compile_module(module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError> {
+fn compile_module(
+    module: &Arc<Module>,
+    config: &JitConfig,
+) -> Result<Arc<dyn CompiledModule>, CompileError> {
     use masm::Masm;
     use strata_ir::FuncIdx;
 
@@ -118,7 +157,11 @@ fn compile_module(module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, Compi
         let func = FuncIdx(module.num_imported_funcs + i as u32);
         starts.push(masm.offset());
         funcs.push(codegen::FuncCompiler::compile(
-            &mut masm, module, func, &labels,
+            &mut masm,
+            module,
+            func,
+            &labels,
+            config.spectre_hardening,
         )?);
     }
     let buf = masm
@@ -133,7 +176,7 @@ fn compile_module(module: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, Compi
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn compile_module(_: &Arc<Module>) -> Result<Arc<dyn CompiledModule>, CompileError> {
+fn compile_module(_: &Arc<Module>, _: &JitConfig) -> Result<Arc<dyn CompiledModule>, CompileError> {
     Err(CompileError {
         func: None,
         offset: None,

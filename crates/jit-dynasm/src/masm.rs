@@ -10,6 +10,7 @@
 
 use dynasmrt::DynamicLabel;
 use strata_ir::{LoadKind, NumOp, StoreKind, TrapCode};
+use strata_runtime::memory::BoundsPlan;
 
 /// A runtime helper generated code may call (see [`crate::helpers`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,11 @@ pub(crate) struct MemAccess {
     pub is64: bool,
     /// Static offset.
     pub offset: u64,
+    /// Bytes accessed.
+    pub size: u32,
+    /// The check (and Spectre mask) to emit, from the runtime's shared
+    /// bounds plan.
+    pub plan: BoundsPlan,
     /// Slot of the dynamic address.
     pub addr: u32,
 }

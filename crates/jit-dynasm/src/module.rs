@@ -34,6 +34,12 @@ impl JitModule {
     pub fn code_size(&self) -> usize {
         self.code.len()
     }
+
+    /// The machine code of the whole module (the entry trampoline, then the
+    /// functions), for inspection: disassemblers and tests.
+    pub fn code_bytes(&self) -> &[u8] {
+        self.code.bytes()
+    }
 }
 
 impl CompiledModule for JitModule {

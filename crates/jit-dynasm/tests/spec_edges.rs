@@ -1,7 +1,8 @@
 //! The JIT's own edge-case suites (`tests/wast/*.wast`: memory64 above
 //! 4 GiB, offset overflow, mixed-width multi-memory, table64 beyond 2^32,
-//! tail calls, deep recursion, exceptions across instances), run in the JIT and in the interpreter: both
-//! tiers must pass every directive, so they agree on every result and trap.
+//! tail calls, deep recursion, exceptions across instances), run in the JIT
+//! (with and without its Spectre mask) and in the interpreter: both tiers
+//! must pass every directive, so they agree on every result and trap.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +31,11 @@ fn run_in(config: Config, name: &str) {
 fn both(name: &str) {
     run_in(
         Config::new().tier(Arc::new(strata_jit::Jit::default())),
+        name,
+    );
+    let unhardened = strata_jit::JitConfig::default().spectre_hardening(false);
+    run_in(
+        Config::new().tier(Arc::new(strata_jit::Jit::new(unhardened))),
         name,
     );
     run_in(Config::new(), name);

@@ -5,27 +5,24 @@
 //!
 //! Every access is checked against the memory's current length before it
 //! touches memory; an out-of-bounds access branches to the trap exit and
-//! never executes. `k = offset + size` is a compile-time constant.
+//! never executes. Which check is emitted, and why it is sound, is decided by
+//! the runtime's shared bounds plan (`strata_runtime::memory::bounds_plan`,
+//! whose docs hold the argument); this module lowers each plan to Cranelift:
 //!
-//! - Fast path, both widths, when `k` is at most the memory's declared
-//!   minimum size (the common case: small offsets): `len - k` cannot
-//!   underflow (a memory is never smaller than its declared minimum), so the
-//!   access is in bounds exactly when `index <= len - k`: one unsigned
-//!   compare of the full 64-bit (or zero-extended 32-bit) index, with no
-//!   addition on the index, so nothing can wrap. `len - k` is a pure value of
-//!   the length variable: Cranelift shares it between accesses and hoists it
-//!   out of loops. memory64 therefore pays exactly what memory32 pays.
-//! - Otherwise, memory32: `zext(index) + k` cannot overflow a `u64`
-//!   (validation bounds the offset by `u32::MAX`); one add, one compare.
-//!   memory64, and memory32 with an offset validation would not allow (a
-//!   hand-built IR): `index + k` with the carry flag, a carry being out of
-//!   bounds; if `k` itself overflows, the access always traps.
+//! - `CompareAgainstLenMinusK { k }`: `icmp ugt index, len - k`. `len - k`
+//!   is a pure value of the length variable, so Cranelift shares it between
+//!   accesses and hoists it out of loops; the offset is folded into the
+//!   load's immediate. memory64 therefore pays exactly what memory32 pays.
+//! - `AddThenCompare { k }`: `zext(index) + k` (cannot wrap), one compare.
+//! - `AddWithCarryThenCompare { k }`: `uadd_overflow(index, k)`, out of
+//!   bounds on a carry or on `end > len`.
+//! - `AlwaysTrap`: an unconditional trap.
 //!
-//! Spectre: the index added to the base is `select_spectre_guard(oob, 0,
-//! index)` (a conditional move Cranelift never removes or turns into a
-//! branch), so even under a mispredicted branch the access reads
-//! `base + offset` with `offset < k <= len` (fast path) or `base` (slow
-//! path): inside the memory.
+//! Spectre: the AOT tier always asks for the mask. The index added to the
+//! base is `select_spectre_guard(oob, 0, index)` (a conditional move
+//! Cranelift never removes or turns into a branch), so under a mispredicted
+//! branch the access reads `base + offset` with `offset < k <= len` (fast
+//! path) or `base` (the add plans).
 //!
 //! The base and length live in variables (registers, after register
 //! allocation) for the whole function, re-read from the context at entry and
@@ -33,8 +30,13 @@
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
 use strata_ir::{LoadKind, MemArg, StoreKind, TrapCode};
+use strata_runtime::memory::{plan_access, BoundsCheck};
 
 use super::FuncTranslator;
+
+/// The AOT tier masks every access against speculation past its bounds
+/// check; it has no switch to turn that off.
+const SPECTRE_HARDENING: bool = true;
 
 /// Flags of a checked heap access: it cannot trap (the check ran), and it
 /// may be unaligned.
@@ -62,67 +64,54 @@ impl FuncTranslator<'_> {
         } else {
             self.builder.ins().uextend(types::I64, index)
         };
-        let Some(k) = memarg.offset.checked_add(u64::from(size)) else {
-            // `offset + size` overflows: the access always traps.
-            let always = self.builder.ins().iconst(types::I8, 1);
-            self.trap_if(always, TrapCode::MemoryOutOfBounds);
-            return (base, 0);
-        };
-        // The memory is never smaller than its declared minimum (an import
-        // is at least as large as its declared type, and memories never
-        // shrink).
-        let min_bytes = ty
-            .limits
-            .min
-            .checked_shl(u32::from(ty.page_size_log2))
-            .filter(|b| b >> ty.page_size_log2 == ty.limits.min)
-            .unwrap_or(0);
-        if k <= min_bytes && k <= i32::MAX as u64 {
-            // Fast path, both widths: `len - k` cannot underflow, so
-            // `idx <= len - k` is exactly `idx + k <= len` with no addition on
-            // the index (no wrap-around for memory64), and `len - k` is pure:
-            // Cranelift hoists it out of loops and shares it between accesses.
-            let bound = self.builder.ins().iadd_imm_s(len, -(k as i64));
-            let oob = self
-                .builder
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThan, idx, bound);
-            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-            // Spectre: a mispredicted access reads `base + offset`, and
-            // `offset < k <= min_bytes <= len` is in bounds.
-            let zero = self.iconst64(0);
-            let safe = self.builder.ins().select_spectre_guard(oob, zero, idx);
-            let addr = self.builder.ins().iadd(base, safe);
-            return (addr, memarg.offset as i32);
-        }
-        // Validation bounds a memory32 offset by `u32::MAX`; a larger one
-        // takes the carry-checked add rather than trusting that.
-        let validated32 = !ty.index.is_64() && memarg.offset <= u64::from(u32::MAX);
-        let (ea, oob) = if !validated32 {
-            let kv = self.iconst64(k);
-            let (end, carry) = self.builder.ins().uadd_overflow(idx, kv);
-            let beyond = self
-                .builder
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThan, end, len);
-            let oob = self.builder.ins().bor(beyond, carry);
-            let ea = self.builder.ins().iadd_imm_s(idx, memarg.offset as i64);
-            (ea, oob)
-        } else {
-            // `zext(index) + k` cannot overflow a u64 (k <= 2^32 + 8).
-            let end = self.builder.ins().iadd_imm_s(idx, k as i64);
-            let oob = self
-                .builder
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThan, end, len);
-            let ea = self.builder.ins().iadd_imm_s(idx, memarg.offset as i64);
-            (ea, oob)
+        let plan = plan_access(&ty, memarg.offset, size, SPECTRE_HARDENING);
+        let (oob, ea, imm) = match plan.check {
+            BoundsCheck::AlwaysTrap => {
+                let always = self.builder.ins().iconst(types::I8, 1);
+                self.trap_if(always, TrapCode::MemoryOutOfBounds);
+                return (base, 0);
+            }
+            BoundsCheck::CompareAgainstLenMinusK { k } => {
+                // `k <= i32::MAX` (the plan's guarantee), so `-k` and the
+                // offset (`< k`) are immediates.
+                let bound = self.builder.ins().iadd_imm_s(len, -(k as i64));
+                let oob = self
+                    .builder
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, idx, bound);
+                (oob, idx, memarg.offset as i32)
+            }
+            BoundsCheck::AddThenCompare { k } => {
+                let end = self.builder.ins().iadd_imm_s(idx, k as i64);
+                let oob = self
+                    .builder
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, end, len);
+                let ea = self.builder.ins().iadd_imm_s(idx, memarg.offset as i64);
+                (oob, ea, 0)
+            }
+            BoundsCheck::AddWithCarryThenCompare { k } => {
+                let kv = self.iconst64(k);
+                let (end, carry) = self.builder.ins().uadd_overflow(idx, kv);
+                let beyond = self
+                    .builder
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, end, len);
+                let oob = self.builder.ins().bor(beyond, carry);
+                let ea = self.builder.ins().iadd_imm_s(idx, memarg.offset as i64);
+                (oob, ea, 0)
+            }
         };
         self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-        // Spectre: a mispredicted access reads byte 0 of the memory.
-        let zero = self.iconst64(0);
-        let safe = self.builder.ins().select_spectre_guard(oob, zero, ea);
-        (self.builder.ins().iadd(base, safe), 0)
+        let ea = if plan.spectre_mask {
+            // A mispredicted access reads `base + imm` (in bounds on the
+            // fast path, byte 0 on the add paths; see the plan's docs).
+            let zero = self.iconst64(0);
+            self.builder.ins().select_spectre_guard(oob, zero, ea)
+        } else {
+            ea
+        };
+        (self.builder.ins().iadd(base, ea), imm)
     }
 
     pub(super) fn visit_load(&mut self, kind: LoadKind, memarg: MemArg) {

@@ -13,7 +13,8 @@ mod control;
 mod stack;
 
 use dynasmrt::DynamicLabel;
-use strata_ir::{FuncBody, FuncIdx, Module, NumOp, Op, TrapCode};
+use strata_ir::{FuncBody, FuncIdx, MemArg, Module, NumOp, Op, TrapCode};
+use strata_runtime::memory::plan_access;
 use strata_runtime::CompileError;
 
 use crate::helpers::num_index;
@@ -40,6 +41,9 @@ pub(crate) struct FuncCompiler<'a, M: Masm> {
     pub(crate) lazy_count: usize,
     pub(crate) exit: DynamicLabel,
     pub(crate) meta: FuncMeta,
+    /// Whether memory accesses are masked against speculation
+    /// ([`crate::JitConfig::spectre_hardening`]).
+    pub(crate) spectre_hardening: bool,
 }
 
 impl<'a, M: Masm> FuncCompiler<'a, M> {
@@ -54,6 +58,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         module: &'a Module,
         func: FuncIdx,
         func_labels: &'a [DynamicLabel],
+        spectre_hardening: bool,
     ) -> Result<FuncMeta, CompileError> {
         let defined = func.0 - module.num_imported_funcs;
         let body = module.body(func).ok_or_else(|| CompileError {
@@ -96,6 +101,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
                 frame_size: size,
                 catch_dsts: vec![Box::default(); body.try_tables.len()],
             },
+            spectre_hardening,
         };
         c.m.emit_prologue(
             &FrameLayout {
@@ -202,7 +208,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
             Op::Load(kind, arg) => {
                 let addr = self.src(self.h - 1);
                 self.h -= 1;
-                let at = self.mem_access(arg.mem.0, arg.offset, addr);
+                let at = self.mem_access(arg, kind.width(), addr)?;
                 if let Some(f) = self.fused_set(i) {
                     self.materialize_local(f.0);
                     self.m.emit_load(kind, at, f.0);
@@ -215,7 +221,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
             }
             Op::Store(kind, arg) => {
                 let (addr, value) = (self.src(self.h - 2), self.src(self.h - 1));
-                let at = self.mem_access(arg.mem.0, arg.offset, addr);
+                let at = self.mem_access(arg, kind.width(), addr)?;
                 self.m.emit_store(kind, at, value);
                 self.h -= 2;
             }
@@ -307,18 +313,28 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         Ok(())
     }
 
-    fn mem_access(&self, mem: u32, offset: u64, addr: u32) -> MemAccess {
-        let is64 = self
+    /// The access of `size` bytes at `slot[addr]`, with its
+    /// bounds plan from the runtime (`strata_runtime::memory::bounds_plan`).
+    /// A memory index the module does not have (a hand-built IR) is a
+    /// compile error, never a read past the context's memory table.
+    fn mem_access(&self, arg: MemArg, size: u32, addr: u32) -> Result<MemAccess, CompileError> {
+        let ty = self
             .module
             .memories
-            .get(mem as usize)
-            .is_some_and(|t| t.index.is_64());
-        MemAccess {
-            mem,
-            is64,
-            offset,
+            .get(arg.mem.index())
+            .ok_or_else(|| CompileError {
+                func: Some(FuncIdx(self.module.num_imported_funcs + self.defined)),
+                offset: None,
+                message: format!("memory {} does not exist", arg.mem.0),
+            })?;
+        Ok(MemAccess {
+            mem: arg.mem.0,
+            is64: ty.index.is_64(),
+            offset: arg.offset,
+            size,
+            plan: plan_access(ty, arg.offset, size, self.spectre_hardening),
             addr,
-        }
+        })
     }
 
     /// A numeric operator: inline with its operands read where they are

@@ -4,24 +4,34 @@
 //! linear memory. A good rule of thumb is to get two reviews on any
 //! substantive change in here.
 //!
-//! Both widths use one explicit check against the current length, with the
-//! full 64-bit end address `end = addr + offset + size`:
-//! - memory32: `addr` is zero-extended and `offset <= u32::MAX`
-//!   (validation), so `end < 2^34` and the 64-bit sum cannot wrap; the check
-//!   does not rely on that alone: whenever `offset + size` does not fit the
-//!   32-bit immediate, the add is followed by the carry check too, so an
-//!   offset past what validation allows (a hand-built IR) traps instead of
-//!   wrapping;
-//! - memory64: the sum is computed with `add` and a carry check (`jc`), so
-//!   an address near 2^64 traps instead of wrapping; an `offset + size` that
-//!   already overflows is a static trap.
+//! Which check an access gets, and why it is sound, is the runtime's shared
+//! bounds plan (`strata_runtime::memory::bounds_plan`; the code generator
+//! asks it per access and passes the plan in [`MemAccess`]). This file
+//! lowers each plan, with the index in `rax` (`mov eax` zero-extends a
+//! memory32 index):
 //!
-//! Then `end <= len` or trap, and the access is at `base + end - size`.
+//! - `CompareAgainstLenMinusK { k }`: `lea rcx, [len - k]; cmp rax, rcx;
+//!   ja trap`, and the access at `[base + rax + offset]` (`k` and the offset
+//!   fit the 32-bit displacement: the plan guarantees `k <= i32::MAX`);
+//! - `AddThenCompare { k }`: `add rax, k; cmp rax, len; ja trap` (the sum
+//!   cannot wrap), the access at `[base + rax - size]`;
+//! - `AddWithCarryThenCompare { k }`: the same with `jc trap` after the add;
+//! - `AlwaysTrap`: `jmp trap`.
+//!
+//! Spectre mask (when the plan asks for it): a `cmov` on the flags the
+//! bounds branch itself tests, so a mispredicted branch still accesses
+//! memory inside the linear memory. On the fast path `cmova rax, rcx` puts
+//! the bound `len - k` in the index, so the access covers `[len - size,
+//! len)`; on the add paths `cmova`/`cmovb` (after the add: the carry) put
+//! `size` in `rax`, so the access is at `base + 0`. Each costs one `cmov`
+//! on already computed flags (the add paths also a `mov r8d, size`).
+//!
 //! Memory 0's base and length live in `r13`/`r14`; other memories are read
 //! from the context's memory table into `rsi`/`rdx`.
 
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use strata_ir::{LoadKind, StoreKind, TrapCode};
+use strata_runtime::memory::BoundsCheck;
 
 use super::{slot, X64Masm};
 use crate::masm::MemAccess;
@@ -33,10 +43,31 @@ const R14: u8 = 14;
 const RSI: u8 = 6;
 const RDX: u8 = 2;
 
-/// Compute and check the end address into `rax`; returns the base register,
-/// or `None` when the access always traps (the trap jump is emitted).
-fn emit_end(m: &mut X64Masm, at: MemAccess, size: u32) -> Option<u8> {
+/// Emit the bounds check of `at` (trapping when out of bounds) and leave
+/// the index part of the address in `rax`; returns the base register and
+/// the displacement of the access, `[base + rax + disp]`, or `None` when
+/// the access always traps (the trap jump is emitted).
+fn emit_checked_address(m: &mut X64Masm, at: MemAccess) -> Option<(u8, i32)> {
     let oob = m.trap_label(TrapCode::MemoryOutOfBounds);
+    let mask = at.plan.spectre_mask;
+    // The plan guarantees the fast path's constants fit a displacement; an
+    // access whose constants do not (a broken plan) traps rather than
+    // truncating them.
+    let lowering = match at.plan.check {
+        BoundsCheck::AlwaysTrap => None,
+        BoundsCheck::CompareAgainstLenMinusK { k } => {
+            match (i32::try_from(k), i32::try_from(at.offset)) {
+                (Ok(k), Ok(offset)) => Some(Lowering::LenMinusK { k, offset }),
+                _ => None,
+            }
+        }
+        BoundsCheck::AddThenCompare { k } => Some(Lowering::Add { k, carry: false }),
+        BoundsCheck::AddWithCarryThenCompare { k } => Some(Lowering::Add { k, carry: true }),
+    };
+    let (Some(lowering), Ok(size)) = (lowering, i32::try_from(at.size)) else {
+        dynasm!(m.ops ; .arch x64 ; jmp =>oob);
+        return None;
+    };
     let (base, len) = if at.mem == 0 {
         (R13, R14)
     } else {
@@ -49,45 +80,74 @@ fn emit_end(m: &mut X64Masm, at: MemAccess, size: u32) -> Option<u8> {
         );
         (RSI, RDX)
     };
-    let Some(end) = at.offset.checked_add(u64::from(size)) else {
-        dynasm!(m.ops ; .arch x64 ; jmp =>oob);
-        return None;
-    };
     if at.is64 {
         dynasm!(m.ops ; .arch x64 ; mov rax, [rbx + slot(at.addr)]);
     } else {
         dynasm!(m.ops ; .arch x64 ; mov eax, [rbx + slot(at.addr)]);
     }
-    let small = end <= i32::MAX as u64;
-    if small {
-        dynasm!(m.ops ; .arch x64 ; add rax, end as i32);
-    } else {
-        dynasm!(m.ops
-            ; .arch x64
-            ; mov rcx, QWORD end as i64
-            ; add rax, rcx
-        );
+    match lowering {
+        Lowering::LenMinusK { k, offset } => {
+            // In bounds iff `index <= len - k`; `len - k` cannot underflow.
+            dynasm!(m.ops
+                ; .arch x64
+                ; lea rcx, [Rq(len) - k]
+                ; cmp rax, rcx
+                ; ja =>oob
+            );
+            if mask {
+                // Mispredicted: the index becomes the bound, so the access
+                // covers `[len - size, len)`.
+                dynasm!(m.ops ; .arch x64 ; cmova rax, rcx);
+            }
+            Some((base, offset))
+        }
+        Lowering::Add { k, carry } => {
+            if mask {
+                dynasm!(m.ops ; .arch x64 ; mov r8d, size);
+            }
+            match i32::try_from(k) {
+                Ok(k) => dynasm!(m.ops ; .arch x64 ; add rax, k),
+                Err(_) => dynasm!(m.ops
+                    ; .arch x64
+                    ; mov rcx, QWORD k as i64
+                    ; add rax, rcx
+                ),
+            }
+            if carry {
+                if mask {
+                    dynasm!(m.ops ; .arch x64 ; cmovb rax, r8);
+                }
+                dynasm!(m.ops ; .arch x64 ; jc =>oob);
+            }
+            dynasm!(m.ops
+                ; .arch x64
+                ; cmp rax, Rq(len)
+                ; ja =>oob
+            );
+            if mask {
+                // Mispredicted: `rax - size` becomes 0, the access at the
+                // base.
+                dynasm!(m.ops ; .arch x64 ; cmova rax, r8);
+            }
+            Some((base, -size))
+        }
     }
-    // A zero-extended 32-bit address plus a 31-bit constant cannot carry;
-    // every other sum is carry-checked.
-    if at.is64 || !small {
-        dynasm!(m.ops ; .arch x64 ; jc =>oob);
-    }
-    dynasm!(m.ops
-        ; .arch x64
-        ; cmp rax, Rq(len)
-        ; ja =>oob
-    );
-    Some(base)
+}
+
+/// How one planned check is emitted.
+enum Lowering {
+    /// `index <= len - k`, the access at `[base + index + offset]`.
+    LenMinusK { k: i32, offset: i32 },
+    /// `end = index + k` (carry-checked if `carry`), `end <= len`, the
+    /// access at `[base + end - size]`.
+    Add { k: u64, carry: bool },
 }
 
 /// A checked load into `slot[dst]`.
 pub(super) fn emit_load(m: &mut X64Masm, kind: LoadKind, at: MemAccess, dst: u32) {
-    let size = kind.width();
-    let Some(b) = emit_end(m, at, size) else {
+    let Some((b, d)) = emit_checked_address(m, at) else {
         return;
     };
-    let d = -(size as i32);
     match kind {
         LoadKind::I32 | LoadKind::F32 | LoadKind::I64U32 => {
             dynasm!(m.ops ; .arch x64 ; mov ecx, DWORD [Rq(b) + rax + d])
@@ -112,13 +172,11 @@ pub(super) fn emit_load(m: &mut X64Masm, kind: LoadKind, at: MemAccess, dst: u32
 
 /// A checked store of `slot[value]`.
 pub(super) fn emit_store(m: &mut X64Masm, kind: StoreKind, at: MemAccess, value: u32) {
-    let size = kind.width();
     dynasm!(m.ops ; .arch x64 ; mov rdi, [rbx + slot(value)]);
-    let Some(b) = emit_end(m, at, size) else {
+    let Some((b, d)) = emit_checked_address(m, at) else {
         return;
     };
-    let d = -(size as i32);
-    match size {
+    match kind.width() {
         1 => dynasm!(m.ops ; .arch x64 ; mov BYTE [Rq(b) + rax + d], dil),
         2 => dynasm!(m.ops ; .arch x64 ; mov WORD [Rq(b) + rax + d], di),
         4 => dynasm!(m.ops ; .arch x64 ; mov DWORD [Rq(b) + rax + d], edi),

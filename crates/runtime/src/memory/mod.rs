@@ -48,7 +48,10 @@
 //! [`MemoryInstance::guard_bytes`]), a compiled tier may drop its bounds
 //! check for any access whose `offset + width` fits in the guard:
 //! `addr + offset + width <= 4 GiB + guard_bytes <= reserved`, and every
-//! byte past `len` faults. The checks in *this* layer are always performed.
+//! byte past `len` faults. No tier does today (a fault would need a signal
+//! handler to become a trap): what the compiled tiers check before each
+//! access is decided in one place, [`bounds_plan`], which also holds the
+//! sandbox argument. The checks in *this* layer are always performed.
 //!
 //! Custom page sizes (`page_size_log2 < 16`, down to 1-byte pages) are
 //! supported generically: page size is `1 << page_size_log2`. The host commits
@@ -94,6 +97,7 @@
 
 #[allow(unsafe_code)]
 mod backing;
+pub mod bounds_plan;
 mod bulk;
 mod error;
 #[allow(unsafe_code)]
@@ -107,6 +111,7 @@ mod tests_backing;
 pub use backing::{
     BackingError, DefaultMemoryCreator, MemoryBacking, MemoryCreator, MemoryRequest,
 };
+pub use bounds_plan::{plan_access, AccessFacts, BoundsCheck, BoundsPlan};
 pub use error::MemoryError;
 
 use std::sync::Arc;
