@@ -68,6 +68,9 @@ pub trait CompiledModule: AsAny + Send + Sync + 'static {
     /// Run the wasm function `func` (which belongs to an instance of this
     /// module) with arguments already checked against its type, and write its
     /// results. [`Entry::new`] does what every implementation does first.
+    /// Callers go through [`Store::invoke`], never here directly: it checks
+    /// the arguments and knows when no wasm frame is live (when it may
+    /// reclaim unreachable exceptions).
     fn invoke(
         &self,
         store: &mut Store,
