@@ -195,11 +195,31 @@ fn unsupported_directives_are_skipped_with_a_reason() {
 (module (func (export "f")))
 (thread $T (invoke "f"))
 (wait $T)
-(assert_exception (invoke "f"))
 "#);
-    assert_counts(&r, 1, 0, 3);
+    assert_counts(&r, 1, 0, 2);
     assert!(r.skips.iter().all(|s| !s.message.is_empty()));
     assert_eq!(r.skips[0].directive_kind, "thread");
+}
+
+#[test]
+fn assert_exception_wants_an_uncaught_exception() {
+    let r = run(r#"
+(module
+  (tag $e (param i32))
+  (func (export "throws") (throw $e (i32.const 1)))
+  (func (export "traps") (unreachable))
+  (func (export "returns")))
+(assert_exception (invoke "throws"))
+(assert_exception (invoke "traps"))
+(assert_exception (invoke "returns"))
+"#);
+    assert_counts(&r, 2, 2, 0);
+    assert_eq!(failed_lines(&r), [8, 9]);
+    assert!(
+        r.failures[0].message.contains("unreachable"),
+        "{:?}",
+        r.failures[0]
+    );
 }
 
 #[test]
