@@ -6,7 +6,9 @@ use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use strata_ir::{ExnAddr, FuncIdx, GlobalType, Module, RefHierarchy, Trap, TrapCode, Val, ValType};
+use strata_ir::{
+    ExnAddr, FuncIdx, FuncType, GlobalType, Module, RefHierarchy, Trap, TrapCode, Val, ValType,
+};
 
 use crate::addr::*;
 use crate::config::StoreConfig;
@@ -17,6 +19,8 @@ use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
 use crate::tier::CompiledModule;
 use crate::value;
+
+mod entity_ops;
 
 /// The identity of a [`Store`]: unique among the stores of a process, so a
 /// handle stamped with it names its store. `Display` shows `#n`.
@@ -326,6 +330,378 @@ impl Store {
         self.id
     }
 
+    /// The limits in force.
+    #[inline(always)]
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// The limits, to change: for the embedder's API. A change applies to
+    /// what is created or grown afterwards.
+    #[inline]
+    pub fn config_mut(&mut self) -> &mut StoreConfig {
+        &mut self.config
+    }
+
+    /// The canonical signatures.
+    #[inline(always)]
+    pub fn sigs(&self) -> &SigRegistry {
+        &self.sigs
+    }
+
+    /// Intern the canonical function type `canon` (see
+    /// [`SigRegistry::intern`]).
+    pub fn intern_sig(&mut self, canon: FuncType) -> SigId {
+        self.sigs.intern(canon)
+    }
+
+    /// Intern a module's types (see [`SigRegistry::intern_module_types`]).
+    pub fn intern_module_types(&mut self, types: &[FuncType]) -> Vec<SigId> {
+        self.sigs.intern_module_types(types)
+    }
+
+    /// The function at `func`, an address of this store.
+    #[inline(always)]
+    pub fn func(&self, func: FuncAddr) -> &FuncEntity {
+        &self.funcs[func.index()]
+    }
+
+    /// The function at `func`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_func(&self, func: FuncAddr) -> Option<&FuncEntity> {
+        self.funcs.get(func.index())
+    }
+
+    /// How many functions the store holds.
+    #[inline]
+    pub fn func_count(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// Add a function.
+    pub fn push_func(&mut self, func: FuncEntity) -> FuncAddr {
+        self.funcs.push(func);
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// The instance at `instance`, an address of this store.
+    #[inline(always)]
+    pub fn instance(&self, instance: InstanceAddr) -> &InstanceEntity {
+        &self.instances[instance.index()]
+    }
+
+    /// The instance at `instance`, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_instance(&self, instance: InstanceAddr) -> Option<&InstanceEntity> {
+        self.instances.get(instance.index())
+    }
+
+    /// How many instances the store holds.
+    #[inline]
+    pub fn instance_count(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// The address [`Store::push_instance`] will give the next instance (its
+    /// functions name it before it exists).
+    #[inline]
+    pub fn next_instance(&self) -> InstanceAddr {
+        InstanceAddr(self.instances.len() as u32)
+    }
+
+    /// Add an instance.
+    pub fn push_instance(&mut self, instance: InstanceEntity) -> InstanceAddr {
+        self.instances.push(instance);
+        InstanceAddr(self.instances.len() as u32 - 1)
+    }
+
+    /// The memory at `mem`, an address of this store.
+    #[inline(always)]
+    pub fn memory(&self, mem: MemAddr) -> &MemoryInstance {
+        &self.memories[mem.index()]
+    }
+
+    /// The memory at `mem`, mutably. (Grow it with [`Store::grow_memory`],
+    /// which keeps the store's total up to date.)
+    #[inline(always)]
+    pub fn memory_mut(&mut self, mem: MemAddr) -> &mut MemoryInstance {
+        &mut self.memories[mem.index()]
+    }
+
+    /// The memory at `mem`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_memory(&self, mem: MemAddr) -> Option<&MemoryInstance> {
+        self.memories.get(mem.index())
+    }
+
+    /// The memory at `mem` mutably, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_memory_mut(&mut self, mem: MemAddr) -> Option<&mut MemoryInstance> {
+        self.memories.get_mut(mem.index())
+    }
+
+    /// The memory at `mem` and the embedder state, both mutably (a host
+    /// function writing guest memory while updating its own state).
+    pub fn memory_and_host_data_mut(
+        &mut self,
+        mem: MemAddr,
+    ) -> Option<(&mut MemoryInstance, &mut (dyn Any + Send))> {
+        let memory = self.memories.get_mut(mem.index())?;
+        Some((memory, &mut *self.host_data))
+    }
+
+    /// How many memories the store holds.
+    #[inline]
+    pub fn memory_count(&self) -> usize {
+        self.memories.len()
+    }
+
+    /// Total bytes of all memories.
+    #[inline]
+    pub fn total_memory_bytes(&self) -> u64 {
+        self.total_memory_bytes
+    }
+
+    /// Add a memory, counting its bytes against the store's total memory
+    /// limit.
+    ///
+    /// # Errors
+    /// The message of [`Store::check_new_memory`] if the memory does not fit
+    /// (it is not added).
+    pub fn push_memory(&mut self, mem: MemoryInstance) -> Result<MemAddr, String> {
+        self.check_new_memory(mem.size_bytes())?;
+        self.total_memory_bytes = self.total_memory_bytes.saturating_add(mem.size_bytes());
+        self.memories.push(mem);
+        Ok(MemAddr(self.memories.len() as u32 - 1))
+    }
+
+    /// The table at `table`, an address of this store.
+    #[inline(always)]
+    pub fn table(&self, table: TableAddr) -> &TableEntity {
+        &self.tables[table.index()]
+    }
+
+    /// The table at `table`, mutably.
+    #[inline(always)]
+    pub fn table_mut(&mut self, table: TableAddr) -> &mut TableEntity {
+        &mut self.tables[table.index()]
+    }
+
+    /// The table at `table`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_table(&self, table: TableAddr) -> Option<&TableEntity> {
+        self.tables.get(table.index())
+    }
+
+    /// The table at `table` mutably, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_table_mut(&mut self, table: TableAddr) -> Option<&mut TableEntity> {
+        self.tables.get_mut(table.index())
+    }
+
+    /// How many tables the store holds.
+    #[inline]
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Add a table.
+    pub fn push_table(&mut self, table: TableEntity) -> TableAddr {
+        self.tables.push(table);
+        TableAddr(self.tables.len() as u32 - 1)
+    }
+
+    /// The global at `global`, an address of this store.
+    #[inline(always)]
+    pub fn global(&self, global: GlobalAddr) -> &GlobalEntity {
+        &self.globals[global.index()]
+    }
+
+    /// The global at `global`, mutably.
+    #[inline(always)]
+    pub fn global_mut(&mut self, global: GlobalAddr) -> &mut GlobalEntity {
+        &mut self.globals[global.index()]
+    }
+
+    /// The global at `global`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_global(&self, global: GlobalAddr) -> Option<&GlobalEntity> {
+        self.globals.get(global.index())
+    }
+
+    /// How many globals the store holds.
+    #[inline]
+    pub fn global_count(&self) -> usize {
+        self.globals.len()
+    }
+
+    /// Add a global.
+    pub fn push_global(&mut self, global: GlobalEntity) -> GlobalAddr {
+        self.globals.push(global);
+        GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// The element segment at `elem`, an address of this store.
+    #[inline(always)]
+    pub fn elem(&self, elem: ElemAddr) -> &ElemEntity {
+        &self.elems[elem.index()]
+    }
+
+    /// The element segment at `elem`, mutably.
+    #[inline(always)]
+    pub fn elem_mut(&mut self, elem: ElemAddr) -> &mut ElemEntity {
+        &mut self.elems[elem.index()]
+    }
+
+    /// Add an element segment.
+    pub fn push_elem(&mut self, elem: ElemEntity) -> ElemAddr {
+        self.elems.push(elem);
+        ElemAddr(self.elems.len() as u32 - 1)
+    }
+
+    /// The data segment at `data`, an address of this store.
+    #[inline(always)]
+    pub fn data(&self, data: DataAddr) -> &DataEntity {
+        &self.datas[data.index()]
+    }
+
+    /// The data segment at `data`, mutably.
+    #[inline(always)]
+    pub fn data_mut(&mut self, data: DataAddr) -> &mut DataEntity {
+        &mut self.datas[data.index()]
+    }
+
+    /// Add a data segment.
+    pub fn push_data(&mut self, data: DataEntity) -> DataAddr {
+        self.datas.push(data);
+        DataAddr(self.datas.len() as u32 - 1)
+    }
+
+    /// The tag at `tag`, an address of this store.
+    #[inline(always)]
+    pub fn tag(&self, tag: TagAddr) -> &TagEntity {
+        &self.tags[tag.index()]
+    }
+
+    /// The tag at `tag`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_tag(&self, tag: TagAddr) -> Option<&TagEntity> {
+        self.tags.get(tag.index())
+    }
+
+    /// Add a tag.
+    pub fn push_tag(&mut self, tag: TagEntity) -> TagAddr {
+        self.tags.push(tag);
+        TagAddr(self.tags.len() as u32 - 1)
+    }
+
+    /// The host value of an `externref`, `None` for an address this store
+    /// never gave.
+    #[inline]
+    pub fn get_extern(&self, addr: ExternAddr) -> Option<&(dyn Any + Send)> {
+        self.externs.get(addr.index()).map(|b| &**b)
+    }
+
+    /// How many host values `externref`s can name.
+    #[inline]
+    pub fn extern_count(&self) -> usize {
+        self.externs.len()
+    }
+
+    /// The embedder state.
+    #[inline]
+    pub fn host_data(&self) -> &(dyn Any + Send) {
+        &*self.host_data
+    }
+
+    /// The embedder state, mutably.
+    #[inline]
+    pub fn host_data_mut(&mut self) -> &mut (dyn Any + Send) {
+        &mut *self.host_data
+    }
+
+    /// Consume the store, returning the embedder state.
+    pub fn into_host_data(self) -> Box<dyn Any + Send> {
+        self.host_data
+    }
+
+    /// Fuel and the interrupt flag.
+    #[inline(always)]
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
+    }
+
+    /// Fuel and the interrupt flag, mutably (to set fuel, or for
+    /// [`Interrupt::check`]).
+    #[inline(always)]
+    pub fn interrupt_mut(&mut self) -> &mut Interrupt {
+        &mut self.interrupt
+    }
+
+    /// The current wasm call depth across re-entrant calls.
+    #[inline(always)]
+    pub fn call_depth(&self) -> usize {
+        self.call_depth
+    }
+
+    /// Set the call depth: a tier restoring it when an entry returns, or
+    /// handing the depth its compiled code kept to the store before calling
+    /// out.
+    #[inline(always)]
+    pub fn set_call_depth(&mut self, depth: usize) {
+        self.call_depth = depth;
+    }
+
+    /// Count one more call under `config.max_call_depth`.
+    ///
+    /// # Errors
+    /// [`TrapCode::StackExhausted`] if the depth is at the limit (it is then
+    /// unchanged).
+    #[inline(always)]
+    pub fn enter_call(&mut self) -> Result<(), TrapCode> {
+        if self.call_depth >= self.config.max_call_depth {
+            return Err(TrapCode::StackExhausted);
+        }
+        self.call_depth += 1;
+        Ok(())
+    }
+
+    /// A call counted by [`Store::enter_call`] has returned.
+    #[inline(always)]
+    pub fn leave_call(&mut self) {
+        self.call_depth = self.call_depth.saturating_sub(1);
+    }
+
+    /// Call host function `f` on behalf of `caller` (`None`: the embedder),
+    /// counted as a call (see [`Store::enter_call`]). `results` is already
+    /// sized to the function's result count.
+    ///
+    /// # Errors
+    /// [`TrapCode::StackExhausted`] at the depth limit (`f` is not called),
+    /// or `f`'s trap.
+    pub fn call_host(
+        &mut self,
+        f: &HostFunc,
+        caller: Option<InstanceAddr>,
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        self.enter_call()?;
+        let r = f(
+            HostContext {
+                store: &mut *self,
+                caller,
+            },
+            args,
+            results,
+        );
+        self.leave_call();
+        r
+    }
+
     /// Add a host function of canonical signature `sig`.
     pub fn push_host_func(&mut self, sig: SigId, f: HostFunc) -> FuncAddr {
         self.funcs.push(FuncEntity {
@@ -532,20 +908,7 @@ impl Store {
         match entity.kind {
             FuncKind::Host(f) => {
                 results.extend(result_types.iter().map(|t| Val::default_for(*t)));
-                if self.call_depth >= self.config.max_call_depth {
-                    return Err(Trap::new(TrapCode::StackExhausted));
-                }
-                self.call_depth += 1;
-                let r = f(
-                    HostContext {
-                        store: self,
-                        caller: None,
-                    },
-                    args,
-                    &mut results,
-                );
-                self.call_depth -= 1;
-                r?;
+                self.call_host(&f, None, args, &mut results)?;
             }
             FuncKind::Wasm { instance, .. } => {
                 let code = self.instances[instance.index()].code.clone();
