@@ -260,41 +260,48 @@ impl InstanceEntity {
 
 /// All runtime state of a group of instances. Single-threaded: share a
 /// module across threads, give each thread its own store.
+///
+/// Its fields are private: entities are read through accessors (`func`,
+/// `memory`, ... for this store's own addresses, `get_*` for addresses that
+/// may not be its own), added with the `push_*` methods, and changed through
+/// `*_mut` accessors or the methods for what the tiers do (calls counted by
+/// [`Store::enter_call`], [`Store::call_host`], the bulk and grow
+/// operations, exceptions).
 pub struct Store {
     /// This store's identity, fixed at creation.
     id: StoreId,
     /// Limits in force.
-    pub config: StoreConfig,
+    config: StoreConfig,
     /// Canonical signatures.
-    pub sigs: SigRegistry,
+    sigs: SigRegistry,
     /// Functions.
-    pub funcs: Vec<FuncEntity>,
+    funcs: Vec<FuncEntity>,
     /// Tables.
-    pub tables: Vec<TableEntity>,
+    tables: Vec<TableEntity>,
     /// Linear memories.
-    pub memories: Vec<MemoryInstance>,
+    memories: Vec<MemoryInstance>,
     /// Globals.
-    pub globals: Vec<GlobalEntity>,
+    globals: Vec<GlobalEntity>,
     /// Element segments.
-    pub elems: Vec<ElemEntity>,
+    elems: Vec<ElemEntity>,
     /// Data segments.
-    pub datas: Vec<DataEntity>,
+    datas: Vec<DataEntity>,
     /// Instances.
-    pub instances: Vec<InstanceEntity>,
+    instances: Vec<InstanceEntity>,
     /// Host values referenced by `externref`s.
-    pub externs: Vec<Box<dyn Any + Send>>,
+    externs: Vec<Box<dyn Any + Send>>,
     /// Exception tags.
-    pub tags: Vec<TagEntity>,
+    tags: Vec<TagEntity>,
     /// Live exception objects (see [`crate::exceptions`]).
     exceptions: ExceptionHeap,
     /// Embedder state.
-    pub host_data: Box<dyn Any + Send>,
+    host_data: Box<dyn Any + Send>,
     /// Current wasm call depth across re-entrant calls.
-    pub call_depth: usize,
+    call_depth: usize,
     /// Interruption state, checked by tiers at loop headers and calls.
-    pub interrupt: Interrupt,
+    interrupt: Interrupt,
     /// Total bytes of all memories.
-    pub total_memory_bytes: u64,
+    total_memory_bytes: u64,
     /// [`Store::invoke`]s in progress: 0 when the embedder is outside wasm.
     entries: usize,
 }
@@ -940,10 +947,9 @@ mod tests {
             shared: false,
             page_size_log2: 16,
         };
-        let mem = MemoryInstance::new(ty, &store.config.memory).expect("one page");
-        store.total_memory_bytes = mem.size_bytes();
-        store.memories.push(mem);
-        let m = MemAddr(0);
+        let mem = MemoryInstance::new(ty, &store.config().memory).expect("one page");
+        let m = store.push_memory(mem).expect("fits");
+        assert_eq!(store.total_memory_bytes(), 1 << 16);
         assert_eq!(store.grow_memory(m, 2), Some(1));
         assert_eq!(store.total_memory_bytes, 3 << 16);
         assert_eq!(store.grow_memory(m, 1), None);
@@ -958,6 +964,61 @@ mod tests {
         store.config.max_total_memory_bytes = 4 << 16;
         let err = store.check_new_memory(1).expect_err("over the total");
         assert!(err.contains("over its limit of 262144 bytes"), "{err}");
+    }
+
+    #[test]
+    fn calls_are_counted_up_to_the_depth_limit() {
+        let mut store = store_with(StoreConfig {
+            max_call_depth: 2,
+            ..StoreConfig::default()
+        });
+        assert_eq!(store.enter_call(), Ok(()));
+        assert_eq!(store.enter_call(), Ok(()));
+        assert_eq!(store.enter_call(), Err(TrapCode::StackExhausted));
+        assert_eq!(store.call_depth(), 2, "a refused call is not counted");
+        store.leave_call();
+        assert_eq!(store.call_depth(), 1);
+        store.set_call_depth(0);
+        store.leave_call();
+        assert_eq!(store.call_depth(), 0);
+        let f: HostFunc = Arc::new(|cx, _, _| {
+            assert_eq!(cx.store.call_depth(), 1);
+            Ok(())
+        });
+        assert!(store.call_host(&f, None, &[], &mut []).is_ok());
+        assert_eq!(store.call_depth(), 0);
+        store.set_call_depth(2);
+        let err = store
+            .call_host(&f, None, &[], &mut [])
+            .expect_err("at the limit");
+        assert_eq!(err.code(), TrapCode::StackExhausted);
+    }
+
+    #[test]
+    fn unknown_addresses_are_none_or_out_of_bounds() {
+        let mut store = store_with(StoreConfig::default());
+        assert!(store.get_func(FuncAddr(0)).is_none());
+        assert!(store.get_instance(InstanceAddr(0)).is_none());
+        assert!(store.get_memory(MemAddr(0)).is_none());
+        assert!(store.get_table(TableAddr(0)).is_none());
+        assert!(store.get_global(GlobalAddr(0)).is_none());
+        assert!(store.get_tag(TagAddr(0)).is_none());
+        assert!(store.get_extern(ExternAddr(0)).is_none());
+        assert_eq!(
+            store.memory_init(MemAddr(0), DataAddr(0), 0, 0, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            store.table_init(TableAddr(0), ElemAddr(0), 0, 0, 0),
+            Err(TrapCode::TableOutOfBounds)
+        );
+        store.data_drop(DataAddr(0));
+        store.elem_drop(ElemAddr(0));
+        let e = store.push_extern(Box::new(7u8));
+        assert_eq!(
+            store.get_extern(e).and_then(|v| v.downcast_ref()),
+            Some(&7u8)
+        );
     }
 
     #[test]
