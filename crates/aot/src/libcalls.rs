@@ -21,7 +21,7 @@
 use std::cell::RefCell;
 
 use strata_ir::{Trap, TrapCode, Val};
-use strata_runtime::{value, FuncAddr, FuncKind, HostContext, InstanceAddr, Store};
+use strata_runtime::{value, FuncAddr, FuncKind, InstanceAddr, Store};
 
 use crate::vmctx::{self, W_FUNCS, W_INSTANCE, W_SCRATCH, W_STORE, W_TRAP};
 
@@ -140,21 +140,22 @@ unsafe fn with_store(
 /// # Safety
 /// `vmctx` must be a live context of `instance` with its module's layout.
 pub(crate) unsafe fn refresh(vmctx: *mut u64, store: &mut Store, instance: InstanceAddr) {
-    let inst = &store.instances[instance.index()];
+    let inst = store.instance(instance);
     let layout = vmctx::Layout {
         memories: inst.memories.len(),
         globals: inst.globals.len(),
     };
     for (i, m) in inst.memories.iter().enumerate() {
-        let raw = store.memories[m.index()].raw();
+        let raw = store.memory(*m).raw();
         // SAFETY: memory words exist for every memory of the instance.
         unsafe {
             set_word(vmctx, layout.mem_base(i), raw.base as u64);
             set_word(vmctx, layout.mem_len(i), raw.len as u64);
         }
     }
-    for (i, g) in inst.globals.iter().enumerate() {
-        let p = &mut store.globals[g.index()].value as *mut u64;
+    for i in 0..layout.globals {
+        let g = store.instance(instance).globals[i];
+        let p = &mut store.global_mut(g).value as *mut u64;
         // SAFETY: global words exist for every global of the instance.
         unsafe { set_word(vmctx, layout.global(i), p as u64) };
     }
@@ -189,7 +190,11 @@ unsafe extern "C" fn h_trap_frame(
 
 unsafe extern "C" fn h_poll(vmctx: *mut u64, _: u64, _: u64, _: u64, _: u64, _: u64) -> u64 {
     // SAFETY: generated code passes its own live context.
-    unsafe { with_store(vmctx, |s, _| s.interrupt.check().map(|()| 0).map_err(trap)) }
+    unsafe {
+        with_store(vmctx, |s, _| {
+            s.interrupt_mut().check().map(|()| 0).map_err(trap)
+        })
+    }
 }
 
 unsafe extern "C" fn h_memory_grow(
@@ -203,7 +208,7 @@ unsafe extern "C" fn h_memory_grow(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let m = store.instances[inst.index()].memories[mem as usize];
+            let m = store.instance(inst).memories[mem as usize];
             Ok(store.memory_grow_result(m, delta))
         })
     }
@@ -220,8 +225,9 @@ unsafe extern "C" fn h_memory_fill(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let m = store.instances[inst.index()].memories[mem as usize];
-            store.memories[m.index()]
+            let m = store.instance(inst).memories[mem as usize];
+            store
+                .memory_mut(m)
                 .fill(dst, val as u8, len)
                 .map_err(trap)?;
             Ok(0)
@@ -240,7 +246,7 @@ unsafe extern "C" fn h_memory_copy(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let i = &store.instances[inst.index()];
+            let i = store.instance(inst);
             let (d, s) = (i.memories[dm as usize], i.memories[sm as usize]);
             store.memory_copy(d, dst, s, src, len).map_err(trap)?;
             Ok(0)
@@ -259,12 +265,9 @@ unsafe extern "C" fn h_memory_init(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let i = &store.instances[inst.index()];
+            let i = store.instance(inst);
             let (m, d) = (i.memories[mem as usize], i.datas[data as usize]);
-            let bytes = store.datas[d.index()].bytes();
-            store.memories[m.index()]
-                .init(dst, bytes, src, len)
-                .map_err(trap)?;
+            store.memory_init(m, d, dst, src, len).map_err(trap)?;
             Ok(0)
         })
     }
@@ -281,8 +284,7 @@ unsafe extern "C" fn h_data_drop(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let d = store.instances[inst.index()].datas[data as usize];
-            store.datas[d.index()].drop_bytes();
+            store.data_drop(store.instance(inst).datas[data as usize]);
             Ok(0)
         })
     }
@@ -299,8 +301,8 @@ unsafe extern "C" fn h_table_get(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let t = store.instances[inst.index()].tables[table as usize];
-            store.tables[t.index()].get(idx).map_err(trap)
+            let t = store.instance(inst).tables[table as usize];
+            store.table(t).get(idx).map_err(trap)
         })
     }
 }
@@ -316,8 +318,8 @@ unsafe extern "C" fn h_table_set(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let t = store.instances[inst.index()].tables[table as usize];
-            store.tables[t.index()].set(idx, val).map_err(trap)?;
+            let t = store.instance(inst).tables[table as usize];
+            store.table_mut(t).set(idx, val).map_err(trap)?;
             Ok(0)
         })
     }
@@ -334,8 +336,8 @@ unsafe extern "C" fn h_table_size(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let t = store.instances[inst.index()].tables[table as usize];
-            Ok(store.tables[t.index()].size())
+            let t = store.instance(inst).tables[table as usize];
+            Ok(store.table(t).size())
         })
     }
 }
@@ -351,7 +353,7 @@ unsafe extern "C" fn h_table_grow(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let t = store.instances[inst.index()].tables[table as usize];
+            let t = store.instance(inst).tables[table as usize];
             Ok(store.table_grow_result(t, delta, init))
         })
     }
@@ -368,8 +370,8 @@ unsafe extern "C" fn h_table_fill(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let t = store.instances[inst.index()].tables[table as usize];
-            store.tables[t.index()].fill(dst, val, len).map_err(trap)?;
+            let t = store.instance(inst).tables[table as usize];
+            store.table_mut(t).fill(dst, val, len).map_err(trap)?;
             Ok(0)
         })
     }
@@ -386,7 +388,7 @@ unsafe extern "C" fn h_table_copy(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let i = &store.instances[inst.index()];
+            let i = store.instance(inst);
             let (d, s) = (i.tables[dt as usize], i.tables[st as usize]);
             store.table_copy(d, dst, s, src, len).map_err(trap)?;
             Ok(0)
@@ -405,11 +407,9 @@ unsafe extern "C" fn h_table_init(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let i = &store.instances[inst.index()];
+            let i = store.instance(inst);
             let (t, e) = (i.tables[table as usize], i.elems[elem as usize]);
-            store.tables[t.index()]
-                .init(dst, &store.elems[e.index()].items, src, len)
-                .map_err(trap)?;
+            store.table_init(t, e, dst, src, len).map_err(trap)?;
             Ok(0)
         })
     }
@@ -426,8 +426,7 @@ unsafe extern "C" fn h_elem_drop(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let e = store.instances[inst.index()].elems[elem as usize];
-            store.elems[e.index()].items = Vec::new();
+            store.elem_drop(store.instance(inst).elems[elem as usize]);
             Ok(0)
         })
     }
@@ -437,7 +436,7 @@ unsafe extern "C" fn h_ref_func(vmctx: *mut u64, func: u64, _: u64, _: u64, _: u
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let f = store.instances[inst.index()].funcs[func as usize];
+            let f = store.instance(inst).funcs[func as usize];
             Ok(value::func_ref_to_raw(Some(f)))
         })
     }
@@ -455,8 +454,8 @@ unsafe fn fast_or_slow(
     instance: InstanceAddr,
     callee: FuncAddr,
 ) -> u64 {
-    if let FuncKind::Wasm { instance: i, index } = store.funcs[callee.index()].kind {
-        let imported = store.instances[i.index()].module.num_imported_funcs;
+    if let FuncKind::Wasm { instance: i, index } = store.func(callee).kind {
+        let imported = store.instance(i).module.num_imported_funcs;
         if i == instance && index.0 >= imported {
             // SAFETY: the function table has one word per defined function.
             return unsafe {
@@ -481,8 +480,8 @@ unsafe extern "C" fn h_resolve_indirect(
     // SAFETY: generated code passes its own live context.
     unsafe {
         with_store(vmctx, |store, instance| {
-            let inst = &store.instances[instance.index()];
-            let t = &store.tables[inst.tables[table as usize].index()];
+            let inst = store.instance(instance);
+            let t = store.table(inst.tables[table as usize]);
             let idx = if t.ty().index.is_64() {
                 idx
             } else {
@@ -491,7 +490,7 @@ unsafe extern "C" fn h_resolve_indirect(
             let raw = t.get(idx).map_err(|_| trap(TrapCode::UndefinedElement))?;
             let callee =
                 value::raw_to_func_ref(raw).ok_or_else(|| trap(TrapCode::UninitializedElement))?;
-            if store.funcs[callee.index()].sig != inst.sigs[ty as usize] {
+            if store.func(callee).sig != inst.sigs[ty as usize] {
                 return Err(trap(TrapCode::IndirectCallTypeMismatch));
             }
             Ok(fast_or_slow(vmctx, store, instance, callee))
@@ -528,7 +527,7 @@ unsafe fn call_through_store(
     callee: FuncAddr,
     buf: *mut u64,
 ) -> Result<u64, Trap> {
-    let ty = store.sigs.get(store.funcs[callee.index()].sig).clone();
+    let ty = store.sigs().get(store.func(callee).sig).clone();
     let args: Vec<Val> = ty
         .params
         .iter()
@@ -536,24 +535,11 @@ unsafe fn call_through_store(
         // SAFETY: `buf` holds one word per parameter (caller's guarantee).
         .map(|(i, t)| value::from_raw(unsafe { buf.add(i).read() }, *t))
         .collect();
-    let results = match store.funcs[callee.index()].kind.clone() {
+    let results = match store.func(callee).kind.clone() {
         // A host function sees its calling instance (for its memory).
         FuncKind::Host(f) => {
-            if store.call_depth >= store.config.max_call_depth {
-                return Err(trap(TrapCode::StackExhausted));
-            }
             let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            store.call_depth += 1;
-            let r = f(
-                HostContext {
-                    store: &mut *store,
-                    caller: Some(caller),
-                },
-                &args,
-                &mut results,
-            );
-            store.call_depth -= 1;
-            r?;
+            store.call_host(&f, Some(caller), &args, &mut results)?;
             results
         }
         FuncKind::Wasm { .. } => store.invoke(callee, &args)?,
@@ -588,7 +574,7 @@ unsafe extern "C" fn h_call_import(
     // for the callee's type.
     unsafe {
         with_store(vmctx, |store, inst| {
-            let callee = store.instances[inst.index()].funcs[func as usize];
+            let callee = store.instance(inst).funcs[func as usize];
             call_through_store(store, inst, callee, buf as *mut u64)
         })
     }
@@ -616,8 +602,8 @@ unsafe extern "C" fn h_throw(vmctx: *mut u64, tag: u64, buf: u64, _: u64, _: u64
     // the tag's payload.
     let exn = unsafe {
         with_store(vmctx, |store, inst| {
-            let tag = store.instances[inst.index()].tags[tag as usize];
-            let n = store.sigs.get(store.tags[tag.index()].sig).params.len();
+            let tag = store.instance(inst).tags[tag as usize];
+            let n = store.sigs().get(store.tag(tag).sig).params.len();
             // The buffer holds `n` payload words (covered by the outer block).
             let payload = (0..n).map(|i| (buf as *const u64).add(i).read()).collect();
             let exn = store.throw_exception(tag, payload).map_err(Trap::new)?;
@@ -678,7 +664,7 @@ unsafe extern "C" fn h_catch(
             };
             let mut values = Vec::new();
             if tag != u64::MAX {
-                if store.instances[inst.index()].tags.get(tag as usize) != Some(&e.tag) {
+                if store.instance(inst).tags.get(tag as usize) != Some(&e.tag) {
                     return Ok(0);
                 }
                 values.extend_from_slice(&e.payload);

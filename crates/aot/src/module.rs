@@ -81,13 +81,13 @@ impl CompiledModule for AotModule {
             .trampolines
             .get(defined)
             .ok_or_else(|| Trap::host("the function has no aot code"))?;
-        let result_types = store.sigs.get(sig).results.clone();
+        let result_types = store.sigs().get(sig).results.clone();
 
         let mut ctx = vec![0u64; self.layout.words()];
         ctx[vmctx::W_INSTANCE] = u64::from(instance.0);
         ctx[vmctx::W_STACK_LIMIT] = stack_limit as u64;
-        ctx[vmctx::W_FUEL] = u64::from(store.interrupt.fuel.is_some());
-        ctx[vmctx::W_INTERRUPT] = store.interrupt.flag() as *const _ as u64;
+        ctx[vmctx::W_FUEL] = u64::from(store.interrupt().fuel.is_some());
+        ctx[vmctx::W_INTERRUPT] = store.interrupt().flag() as *const _ as u64;
         ctx[vmctx::W_FUNCS] = self.funcs.as_ptr() as u64;
         ctx[vmctx::W_HELPERS] = HELPERS.as_ptr() as u64;
         let mut trap_frames: Vec<u32> = Vec::new();

@@ -23,7 +23,7 @@ use crate::val::{ExnRef, Val};
 fn new_exception(rt: &mut RtStore, tag: &Tag, payload: &[Val]) -> Result<ExnAddr, Error> {
     let id = rt.id();
     let addr = tag.0.get(rt, "Tag")?;
-    let params: Box<[ValType]> = rt.sigs.get(rt.tags[addr.index()].sig).params.clone();
+    let params: Box<[ValType]> = rt.sigs().get(rt.tag(addr).sig).params.clone();
     let mut raw = Vec::with_capacity(payload.len());
     for (i, v) in payload.iter().enumerate() {
         let v = v
@@ -56,7 +56,7 @@ fn new_exception(rt: &mut RtStore, tag: &Tag, payload: &[Val]) -> Result<ExnAddr
             ErrorKind::Resource,
             format!(
                 "the store holds its limit of {} live exceptions",
-                rt.config.max_live_exceptions
+                rt.config().max_live_exceptions
             ),
         ),
         code => Error::from(Trap::new(code)),
@@ -97,7 +97,7 @@ impl ExnRef {
         let rt = store.rt();
         let exn = self.0.get(rt, "ExnRef")?;
         let e = live(rt, exn)?;
-        let params = &rt.sigs.get(rt.tags[e.tag.index()].sig).params;
+        let params = &rt.sigs().get(rt.tag(e.tag).sig).params;
         Ok(params
             .iter()
             .zip(&e.payload)

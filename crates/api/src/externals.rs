@@ -132,7 +132,7 @@ impl Tag {
     pub fn ty(&self, store: &impl AsStore) -> Result<strata_ir::FuncType, Error> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Tag")?;
-        Ok(rt.sigs.get(rt.tags[addr.index()].sig).clone())
+        Ok(rt.sigs().get(rt.tag(addr).sig).clone())
     }
 }
 
@@ -212,14 +212,11 @@ impl Global {
         if !value_matches(rt, &value, ty.ty) {
             return Err(type_mismatch("global initializer", ty.ty, &value));
         }
-        rt.globals.push(GlobalEntity {
+        let addr = rt.push_global(GlobalEntity {
             ty,
             value: to_raw(value),
         });
-        Ok(Global(Stored::new(
-            rt.id(),
-            GlobalAddr(rt.globals.len() as u32 - 1),
-        )))
+        Ok(Global(Stored::new(rt.id(), addr)))
     }
 
     /// The global's type.
@@ -229,7 +226,7 @@ impl Global {
     /// all methods below).
     pub fn ty(&self, store: &impl AsStore) -> Result<GlobalType, Error> {
         let rt = store.rt();
-        Ok(rt.globals[self.0.get(rt, "Global")?.index()].ty)
+        Ok(rt.global(self.0.get(rt, "Global")?).ty)
     }
 
     /// The current value.
@@ -249,7 +246,7 @@ impl Global {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Global")?;
         let value = value.to_rt(rt.id()).map_err(|e| e.context("global.set"))?;
-        let ty = rt.globals[addr.index()].ty;
+        let ty = rt.global(addr).ty;
         if !ty.mutable {
             return Err(Error::msg(
                 ErrorKind::Type,
@@ -259,7 +256,7 @@ impl Global {
         if !value_matches(rt, &value, ty.ty) {
             return Err(type_mismatch("global.set", ty.ty, &value));
         }
-        rt.globals[addr.index()].value = to_raw(value);
+        rt.global_mut(addr).value = to_raw(value);
         Ok(())
     }
 }
@@ -288,25 +285,22 @@ impl Table {
         if !value_matches(rt, &init, elem) {
             return Err(type_mismatch("table initializer", elem, &init));
         }
-        if rt.tables.len() >= rt.config.max_tables {
+        if rt.table_count() >= rt.config().max_tables {
             return Err(Error::msg(
                 ErrorKind::Resource,
-                format!("the store allows at most {} tables", rt.config.max_tables),
+                format!("the store allows at most {} tables", rt.config().max_tables),
             ));
         }
-        let table = TableEntity::new(ty, to_raw(init), rt.config.max_table_elements)
+        let table = TableEntity::new(ty, to_raw(init), rt.config().max_table_elements)
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host table: {e}")))?;
-        rt.tables.push(table);
-        Ok(Table(Stored::new(
-            rt.id(),
-            TableAddr(rt.tables.len() as u32 - 1),
-        )))
+        let addr = rt.push_table(table);
+        Ok(Table(Stored::new(rt.id(), addr)))
     }
 
     /// The table entity, if the handle is of `store`.
     fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s TableEntity, Foreign> {
         let rt = store.rt();
-        Ok(&rt.tables[self.0.get(rt, "Table")?.index()])
+        Ok(rt.table(self.0.get(rt, "Table")?))
     }
 
     /// The table's type, with its current size as minimum.
@@ -343,11 +337,11 @@ impl Table {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Table")?;
         let value = value.to_rt(rt.id()).map_err(|e| e.context("table.set"))?;
-        let elem = ValType::Ref(rt.tables[addr.index()].ty().elem);
+        let elem = ValType::Ref(rt.table(addr).ty().elem);
         if !value_matches(rt, &value, elem) {
             return Err(type_mismatch("table.set", elem, &value));
         }
-        rt.tables[addr.index()]
+        rt.table_mut(addr)
             .set(index, to_raw(value))
             .map_err(|code| Error::from(strata_ir::Trap::new(code)))
     }
@@ -362,13 +356,13 @@ impl Table {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Table")?;
         let init = init.to_rt(rt.id()).map_err(|e| e.context("table.grow"))?;
-        let elem = ValType::Ref(rt.tables[addr.index()].ty().elem);
+        let elem = ValType::Ref(rt.table(addr).ty().elem);
         if !value_matches(rt, &init, elem) {
             return Err(type_mismatch("table.grow", elem, &init));
         }
-        let table = &rt.tables[addr.index()];
+        let table = rt.table(addr);
         let (size, max) = (table.size(), table.ty().limits.max);
-        let cap = rt.config.max_table_elements;
+        let cap = rt.config().max_table_elements;
         rt.grow_table(addr, delta, to_raw(init)).ok_or_else(|| {
             let max = max.map_or_else(|| "none".to_string(), |m| m.to_string());
             Error::msg(

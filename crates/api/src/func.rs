@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use strata_ir::{FuncAddr, FuncType, HeapType, IndexType, Trap, Val as RtVal, ValType};
 use strata_runtime::signature::canonical_func_type;
-use strata_runtime::{FuncKind, HostContext, HostFunc, InstanceAddr, Store as RtStore};
+use strata_runtime::{FuncKind, HostContext, HostFunc, Store as RtStore};
 
 use crate::errors::{Error, ErrorKind};
 use crate::externals::{extern_from_rt, Extern};
@@ -49,7 +49,7 @@ impl Func {
         F: Fn(Caller<'_, S::Data>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     {
         let rt = store.rt_mut();
-        let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
+        let sig = rt.intern_sig(canonical_func_type(&ty, &[]));
         Func(Stored::new(
             rt.id(),
             rt.push_host_func(sig, host_func::<S::Data, F>(f)),
@@ -82,7 +82,7 @@ impl Func {
         ty: FuncType,
         index: Option<IndexType>,
     ) -> Func {
-        let sig = rt.sigs.intern(canonical_func_type(&ty, &[]));
+        let sig = rt.intern_sig(canonical_func_type(&ty, &[]));
         Func(Stored::new(
             rt.id(),
             rt.push_host_func(sig, def.bind(index)),
@@ -111,10 +111,10 @@ impl Func {
     pub(crate) fn memory_index_type(&self, store: &impl AsStore) -> Option<IndexType> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Func").ok()?;
-        match &rt.funcs.get(addr.index())?.kind {
+        match &rt.get_func(addr)?.kind {
             FuncKind::Wasm { instance, .. } => {
-                let mem = rt.instances.get(instance.index())?.memories.first()?;
-                Some(rt.memories.get(mem.index())?.index_type())
+                let mem = rt.get_instance(*instance)?.memories.first()?;
+                Some(rt.get_memory(*mem)?.index_type())
             }
             FuncKind::Host(_) => None,
         }
@@ -127,7 +127,7 @@ impl Func {
     pub fn ty(&self, store: &impl AsStore) -> Result<FuncType, Error> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Func")?;
-        Ok(rt.sigs.get(rt.funcs[addr.index()].sig).clone())
+        Ok(rt.sigs().get(rt.func(addr).sig).clone())
     }
 
     /// Call the function with `args` and return its results.
@@ -142,7 +142,7 @@ impl Func {
         let rt = store.rt_mut();
         let id = rt.id();
         let addr = self.0.get(rt, "Func")?;
-        let sig = rt.funcs[addr.index()].sig;
+        let sig = rt.func(addr).sig;
         let results = convert_in(
             args,
             RtVal::I32(0),
@@ -151,7 +151,7 @@ impl Func {
                     .map_err(|e| e.context(format_args!("argument {i}")))
             },
             |args| -> Result<Vec<RtVal>, Error> {
-                check_args(rt, &rt.sigs.get(sig).params, args)?;
+                check_args(rt, &rt.sigs().get(sig).params, args)?;
                 rt.invoke(addr, args).map_err(|t| Error::call_trap(t, id))
             },
         )??;
@@ -185,7 +185,7 @@ where
 {
     Arc::new(
         move |cx: HostContext<'_>, params: &[RtVal], results: &mut [RtVal]| {
-            if !cx.store.host_data.is::<T>() {
+            if !cx.store.host_data().is::<T>() {
                 return Err(Trap::host(
                     "host function called from a store with another data type",
                 ));
@@ -246,12 +246,12 @@ pub(crate) fn value_matches(rt: &RtStore, v: &RtVal, ty: ValType) -> bool {
     }
     match (v, ty) {
         (RtVal::FuncRef(Some(f)), ValType::Ref(r)) => match r.heap {
-            HeapType::Concrete(sig) => rt.funcs.get(f.0 as usize).is_some_and(|e| e.sig.0 == sig.0),
+            HeapType::Concrete(sig) => rt.get_func(*f).is_some_and(|e| e.sig.0 == sig.0),
             HeapType::NoFunc => false,
-            _ => (f.0 as usize) < rt.funcs.len(),
+            _ => rt.get_func(*f).is_some(),
         },
         (RtVal::ExternRef(Some(e)), ValType::Ref(r)) => {
-            r.heap != HeapType::NoExtern && (e.0 as usize) < rt.externs.len()
+            r.heap != HeapType::NoExtern && rt.get_extern(*e).is_some()
         }
         _ => true,
     }
@@ -279,8 +279,7 @@ impl<T: Send + 'static> Caller<'_, T> {
     /// An export of the calling instance; `None` if there is no such export
     /// or the function was not called from wasm.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        let InstanceAddr(i) = self.cx.caller?;
-        let inst = self.cx.store.instances.get(i as usize)?;
+        let inst = self.cx.store.get_instance(self.cx.caller?)?;
         let id = self.cx.store.id();
         inst.export(name).map(|e| extern_from_rt(e, id))
     }
@@ -289,8 +288,7 @@ impl<T: Send + 'static> Caller<'_, T> {
     /// passed to a host function resolve; `None` if the instance has no
     /// memory or the function was not called from wasm.
     pub fn memory(&self) -> Option<Memory> {
-        let InstanceAddr(i) = self.cx.caller?;
-        let inst = self.cx.store.instances.get(i as usize)?;
+        let inst = self.cx.store.get_instance(self.cx.caller?)?;
         let id = self.cx.store.id();
         inst.memories.first().map(|&m| Memory(Stored::new(id, m)))
     }

@@ -130,7 +130,7 @@ macro_rules! into_host_func {
                                  results: &mut [Val],
                                  index: Option<IndexType>|
                       -> Result<(), Trap> {
-                    if !cx.store.host_data.is::<T>() {
+                    if !cx.store.host_data().is::<T>() {
                         return Err(Trap::host(
                             "host function called from a store with another data type",
                         ));

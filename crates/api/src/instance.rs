@@ -87,7 +87,7 @@ impl Instance {
     pub fn get_export(&self, store: &impl AsStore, name: &str) -> Option<Extern> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Instance").ok()?;
-        let inst = rt.instances.get(addr.index())?;
+        let inst = rt.get_instance(addr)?;
         inst.export(name).map(|e| extern_from_rt(e, rt.id()))
     }
 
@@ -123,7 +123,7 @@ impl Instance {
             .0
             .get(rt, "Instance")
             .ok()
-            .and_then(|addr| rt.instances.get(addr.index()));
+            .and_then(|addr| rt.get_instance(addr));
         inst.into_iter().flat_map(move |inst| {
             inst.module.exports.iter().filter_map(move |e| {
                 Some((e.name.as_str(), extern_from_rt(inst.export(&e.name)?, id)))

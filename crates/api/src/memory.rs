@@ -180,24 +180,20 @@ impl Memory {
     /// could not be created, [`Error::memory_error`] gives the reason.
     pub fn new(store: &mut impl AsStore, ty: MemoryType) -> Result<Memory, Error> {
         let rt = store.rt_mut();
-        if rt.memories.len() >= rt.config.max_memories {
+        if rt.memory_count() >= rt.config().max_memories {
             return Err(Error::msg(
                 ErrorKind::Resource,
                 format!(
                     "the store allows at most {} memories",
-                    rt.config.max_memories
+                    rt.config().max_memories
                 ),
             ));
         }
-        let mem = MemoryInstance::new(ty, &rt.config.memory).map_err(Error::host_memory)?;
-        rt.check_new_memory(mem.size_bytes())
+        let mem = MemoryInstance::new(ty, &rt.config().memory).map_err(Error::host_memory)?;
+        let addr = rt
+            .push_memory(mem)
             .map_err(|e| Error::msg(ErrorKind::Resource, format!("host memory: {e}")))?;
-        rt.total_memory_bytes = rt.total_memory_bytes.saturating_add(mem.size_bytes());
-        rt.memories.push(mem);
-        Ok(Memory(Stored::new(
-            rt.id(),
-            MemAddr(rt.memories.len() as u32 - 1),
-        )))
+        Ok(Memory(Stored::new(rt.id(), addr)))
     }
 
     /// The memory entity, if the handle is of `store`.
@@ -205,7 +201,7 @@ impl Memory {
     fn entity<'s>(&self, store: &'s impl AsStore) -> Result<&'s MemoryInstance, Foreign> {
         let rt = store.rt();
         let addr = self.0.get(rt, "Memory")?;
-        Ok(&rt.memories[addr.index()])
+        Ok(rt.memory(addr))
     }
 
     /// The memory entity, mutably, if the handle is of `store`.
@@ -216,7 +212,7 @@ impl Memory {
     ) -> Result<&'s mut MemoryInstance, Foreign> {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Memory")?;
-        Ok(&mut rt.memories[addr.index()])
+        Ok(rt.memory_mut(addr))
     }
 
     /// The memory's type, with its current size as minimum.
@@ -276,10 +272,15 @@ impl Memory {
     ) -> Result<(&'s mut [u8], &'s mut S::Data), Error> {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Memory")?;
-        let data = rt.memories[addr.index()].data_mut();
+        let Some((mem, host_data)) = rt.memory_and_host_data_mut(addr) else {
+            return Err(Error::msg(
+                ErrorKind::WrongStore,
+                format!("no memory at address {} in this store", addr.0),
+            ));
+        };
         Ok((
-            data,
-            crate::store::host_data_mut::<S::Data>(&mut rt.host_data),
+            mem.data_mut(),
+            crate::store::host_data_mut::<S::Data>(host_data),
         ))
     }
 
@@ -354,7 +355,7 @@ impl Memory {
     pub fn grow(&self, store: &mut impl AsStore, delta_pages: u64) -> Result<u64, GrowError> {
         let rt = store.rt_mut();
         let addr = self.0.get(rt, "Memory")?;
-        let mem = &rt.memories[addr.index()];
+        let mem = rt.memory(addr);
         let current_pages = mem.size_pages();
         if delta_pages == 0 {
             return Ok(current_pages);
@@ -372,7 +373,7 @@ impl Memory {
         let new_bytes = new_pages.saturating_mul(ty.page_size());
         // The cap in force now, and the one the memory was created under
         // (its reservation), whichever is smaller.
-        let cap = rt.config.memory.max_memory_bytes;
+        let cap = rt.config().memory.max_memory_bytes;
         let created_cap = mem.max_pages() << ty.page_size_log2;
         if new_bytes > cap || new_pages > mem.max_pages() {
             return Err(GrowError::StoreLimitExceeded {
@@ -382,10 +383,10 @@ impl Memory {
             });
         }
         let total = rt
-            .total_memory_bytes
+            .total_memory_bytes()
             .saturating_sub(mem.size_bytes())
             .saturating_add(new_bytes);
-        let limit = rt.config.max_total_memory_bytes;
+        let limit = rt.config().max_total_memory_bytes;
         if total > limit {
             return Err(GrowError::StoreLimitExceeded {
                 limit: "total memory",

@@ -61,7 +61,7 @@ impl<T: Send + 'static> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Self {
         let mut inner = RtStore::new(engine.store_config(), Box::new(data));
         if engine.config().consume_fuel {
-            inner.interrupt.fuel = Some(0);
+            inner.interrupt_mut().fuel = Some(0);
         }
         Self {
             inner,
@@ -75,12 +75,12 @@ impl<T: Send + 'static> Store<T> {
     /// bound entities created afterwards and growth of every entity (see
     /// [`StoreLimits::memory_bytes`]).
     pub fn set_limits(&mut self, limits: StoreLimits) {
-        limits.apply(&mut self.inner.config);
+        limits.apply(self.inner.config_mut());
     }
 
     /// The limits in force (every limit set).
     pub fn limits(&self) -> StoreLimits {
-        StoreLimits::of(&self.inner.config)
+        StoreLimits::of(self.inner.config())
     }
 
     /// Exception objects alive in the store (see
@@ -95,24 +95,24 @@ impl<T: Send + 'static> Store<T> {
     /// at its next loop iteration or call. An interrupt requested while no
     /// guest runs stops the next one that does; it is cleared once it fires.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        self.inner.interrupt.handle()
+        self.inner.interrupt().handle()
     }
 
     /// Set the remaining fuel, turning metering on for this store: one unit
     /// per loop iteration and per call; at 0 the guest traps with "all fuel
     /// consumed" ([`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel)).
     pub fn set_fuel(&mut self, fuel: u64) {
-        self.inner.interrupt.fuel = Some(fuel);
+        self.inner.interrupt_mut().fuel = Some(fuel);
     }
 
     /// The remaining fuel; `None` if the store does not meter fuel.
     pub fn fuel(&self) -> Option<u64> {
-        self.inner.interrupt.fuel
+        self.inner.interrupt().fuel
     }
 
     /// Turn fuel metering off for this store.
     pub fn disable_fuel(&mut self) {
-        self.inner.interrupt.fuel = None;
+        self.inner.interrupt_mut().fuel = None;
     }
 
     /// The store's identity, unique in the process; handles made by this
@@ -138,7 +138,7 @@ impl<T: Send + 'static> Store<T> {
 
     /// Consume the store, returning the embedder's data.
     pub fn into_data(self) -> T {
-        match self.inner.host_data.downcast::<T>() {
+        match self.inner.into_host_data().downcast::<T>() {
             Ok(data) => *data,
             Err(_) => unreachable!("the host data of a Store<T> is always a T"),
         }
@@ -179,18 +179,18 @@ impl<T> core::fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
             .field("id", &self.inner.id())
-            .field("funcs", &self.inner.funcs.len())
-            .field("memories", &self.inner.memories.len())
-            .field("tables", &self.inner.tables.len())
-            .field("globals", &self.inner.globals.len())
-            .field("instances", &self.inner.instances.len())
+            .field("funcs", &self.inner.func_count())
+            .field("memories", &self.inner.memory_count())
+            .field("tables", &self.inner.table_count())
+            .field("globals", &self.inner.global_count())
+            .field("instances", &self.inner.instance_count())
             .finish()
     }
 }
 
 /// The `T` in the host data of a runtime store made by [`Store::new`].
 pub(crate) fn data_of<T: 'static>(store: &RtStore) -> &T {
-    match store.host_data.downcast_ref::<T>() {
+    match store.host_data().downcast_ref::<T>() {
         Some(data) => data,
         // Store::new boxes a T and nothing replaces it; host functions check
         // the type before making a Caller.
@@ -200,12 +200,13 @@ pub(crate) fn data_of<T: 'static>(store: &RtStore) -> &T {
 
 /// The `T` in the host data of a runtime store, mutably.
 pub(crate) fn data_of_mut<T: 'static>(store: &mut RtStore) -> &mut T {
-    host_data_mut(&mut store.host_data)
+    host_data_mut(store.host_data_mut())
 }
 
-/// The `T` in a runtime store's host data box, mutably (a field borrow, so
-/// callers may hold other fields of the store at the same time).
-pub(crate) fn host_data_mut<T: 'static>(host_data: &mut Box<dyn Any + Send>) -> &mut T {
+/// The `T` in a runtime store's host data, mutably (given on its own, so
+/// callers may hold a memory of the store at the same time: see
+/// [`RtStore::memory_and_host_data_mut`]).
+pub(crate) fn host_data_mut<T: 'static>(host_data: &mut (dyn Any + Send)) -> &mut T {
     match host_data.downcast_mut::<T>() {
         Some(data) => data,
         None => unreachable!("the host data of a Store<T> is always a T"),
@@ -222,6 +223,6 @@ pub(crate) fn new_extern_ref(store: &mut RtStore, value: Box<dyn Any + Send>) ->
 /// another store).
 pub(crate) fn extern_data<'s>(store: &'s RtStore, value: &Val) -> Option<&'s dyn Any> {
     let addr = value.extern_ref()?.0.get(store, "ExternRef").ok()?;
-    let b: &(dyn Any + Send) = &**store.externs.get(addr.index())?;
+    let b: &(dyn Any + Send) = store.get_extern(addr)?;
     Some(b)
 }

@@ -489,7 +489,7 @@ fn wasm_grow_past_store_limits_returns_minus_one() {
     assert_eq!(grow.call(&mut store, 2).expect("grow"), 1);
     assert_eq!(grow.call(&mut store, 1).expect("grow"), -1);
     assert_eq!(grow.call(&mut store, 1 << 40).expect("grow"), -1);
-    assert_eq!(store.runtime().total_memory_bytes, 3 << 16);
+    assert_eq!(store.runtime().total_memory_bytes(), 3 << 16);
     let grow_table = inst
         .get_typed_func::<i32, i32>(&store, "grow_table")
         .expect("grow_table");

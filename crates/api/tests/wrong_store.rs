@@ -386,7 +386,7 @@ fn imports(config: &Config) -> Result<(), Error> {
     wrong_store(Instance::new(&mut t.s2, &m, &mixed), &t.message("Global"));
     let mixed = [from2[0], from2[1], from2[2], from1[3]];
     wrong_store(Instance::new(&mut t.s2, &m, &mixed), &t.message("Table"));
-    let instances = t.s2.runtime().instances.len();
+    let instances = t.s2.runtime().instance_count();
 
     let mut linker = Linker::<()>::new(&t.engine);
     for (name, ext) in ["f", "mem", "g", "t"].into_iter().zip(from1) {
@@ -409,7 +409,7 @@ fn imports(config: &Config) -> Result<(), Error> {
         "{err}"
     );
     // Nothing was instantiated in store 2.
-    assert_eq!(t.s2.runtime().instances.len(), instances);
+    assert_eq!(t.s2.runtime().instance_count(), instances);
 
     // The right store, directly and through the linker.
     let memory1 = memory(&t.s1, t.i1);

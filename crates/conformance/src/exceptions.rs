@@ -119,7 +119,7 @@ fn load(text: &str, what: &str) -> Result<ValidModule, String> {
 
 /// The function export `name` of `instance`.
 fn func(store: &Store, instance: InstanceAddr, name: &str) -> Result<FuncAddr, String> {
-    match store.instances[instance.index()].export(name) {
+    match store.instance(instance).export(name) {
         Some(ExternVal::Func(f)) => Ok(f),
         _ => Err(format!("the check's module exports no function `{name}`")),
     }
@@ -156,7 +156,7 @@ fn set_up(thrower_tier: &dyn Tier, catcher_tier: &dyn Tier) -> Result<Setup, Str
     let thrower = instantiate(&mut store, thrower_module.arc(), code, &[])
         .map_err(|e| format!("thrower: instantiation failed: {e}"))?;
     let throw = func(&store, thrower, "throw")?;
-    let Some(ExternVal::Tag(tag)) = store.instances[thrower.index()].export("e") else {
+    let Some(ExternVal::Tag(tag)) = store.instance(thrower).export("e") else {
         return Err("the thrower exports no tag `e`".into());
     };
     let (relay, host_throw, swallow) = host_funcs(&mut store, throw, tag);
@@ -184,11 +184,11 @@ fn set_up(thrower_tier: &dyn Tier, catcher_tier: &dyn Tier) -> Result<Setup, Str
 /// trap as it is), `throw` (throws the tag itself) and `swallow` (calls
 /// `throw`, drops the trap and returns 1).
 fn host_funcs(store: &mut Store, throw: FuncAddr, tag: TagAddr) -> (FuncAddr, FuncAddr, FuncAddr) {
-    let unary = store.sigs.intern(FuncType {
+    let unary = store.intern_sig(FuncType {
         params: Box::new([ValType::I32]),
         results: Box::new([]),
     });
-    let to_i32 = store.sigs.intern(FuncType {
+    let to_i32 = store.intern_sig(FuncType {
         params: Box::new([ValType::I32]),
         results: Box::new([ValType::I32]),
     });

@@ -72,7 +72,7 @@ pub fn check_untrusted_memory_offsets(tier: &dyn Tier) -> Result<(), String> {
         let mut store = Store::new(StoreConfig::default(), Box::new(()));
         let inst = instantiate(&mut store, module.arc(), code, &[])
             .map_err(|e| format!("offset {offset:#x}: instantiation failed: {e}"))?;
-        let Some(ExternVal::Func(f)) = store.instances[inst.index()].export("load") else {
+        let Some(ExternVal::Func(f)) = store.instance(inst).export("load") else {
             return Err("the check's module exports no `load`".into());
         };
         match store.invoke(f, &[Val::I32(addr)]) {

@@ -96,10 +96,10 @@ fn exercise(loader: &Loader, bytes: &[u8]) -> &'static str {
         return "not instantiated";
     };
     for export in module.exports.clone() {
-        if let Some(ExternVal::Func(f)) = store.instances[inst.index()].export(&export.name) {
-            let ty = store.sigs.get(store.funcs[f.index()].sig).clone();
+        if let Some(ExternVal::Func(f)) = store.instance(inst).export(&export.name) {
+            let ty = store.sigs().get(store.func(f).sig).clone();
             let args: Vec<Val> = ty.params.iter().map(|t| Val::default_for(*t)).collect();
-            store.interrupt.fuel = Some(20_000);
+            store.interrupt_mut().fuel = Some(20_000);
             let _ = store.invoke(f, &args);
         }
     }

@@ -26,7 +26,7 @@ fn call(
     name: &str,
     args: &[Val],
 ) -> Result<Vec<Val>, strata_ir::Trap> {
-    let Some(ExternVal::Func(f)) = store.instances[inst.index()].export(name) else {
+    let Some(ExternVal::Func(f)) = store.instance(inst).export(name) else {
         panic!("no export {name}");
     };
     store.invoke(f, args)
@@ -210,16 +210,16 @@ fn table64_beyond_u32_indices_trap() {
 #[test]
 fn fuel_stops_an_infinite_loop() {
     let (mut s, i) = instance(r#"(module (func (export "spin") (loop (br 0))))"#);
-    s.interrupt.fuel = Some(10_000);
+    s.interrupt_mut().fuel = Some(10_000);
     let trap = call(&mut s, i, "spin", &[]).expect_err("fuel runs out");
     assert_eq!(trap.code(), TrapCode::OutOfFuel);
-    assert_eq!(s.interrupt.fuel, Some(0));
+    assert_eq!(s.interrupt().fuel, Some(0));
 }
 
 #[test]
 fn interrupt_from_another_thread() {
     let (mut s, i) = instance(r#"(module (func (export "spin") (loop (br 0))))"#);
-    let handle = s.interrupt.handle();
+    let handle = s.interrupt().handle();
     let stopper = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(50));
         handle.interrupt();
@@ -229,7 +229,7 @@ fn interrupt_from_another_thread() {
     stopper.join().expect("stopper thread");
     // The flag is cleared when it fires: the store runs again (and now stops
     // for lack of fuel, not because of the old interrupt).
-    s.interrupt.fuel = Some(100);
+    s.interrupt_mut().fuel = Some(100);
     let trap = call(&mut s, i, "spin", &[]).expect_err("fuel runs out");
     assert_eq!(trap.code(), TrapCode::OutOfFuel);
 }

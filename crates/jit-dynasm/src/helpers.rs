@@ -11,7 +11,7 @@
 //! memory and global pointers after anything that may move them.
 
 use strata_ir::{CatchKind, NumOp, Op, Trap, TrapCode, Val, ValType};
-use strata_runtime::{value, ExnAddr, FuncAddr, FuncKind, HostContext, HostFunc, Store};
+use strata_runtime::{value, ExnAddr, FuncAddr, FuncKind, HostFunc, Store};
 
 use crate::vmctx::{module_of, VmCtx};
 use crate::STATUS_EXN;
@@ -94,20 +94,20 @@ pub(crate) fn op(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b: u6
 }
 
 fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), TrapCode> {
-    let inst = &store.instances[vm.instance.index()];
+    let inst = store.instance(vm.instance);
     match op {
         Op::TableGet(t) => {
             let t = inst.tables[t.index()];
-            let v = store.tables[t.index()].get(rd(s, 0))?;
+            let v = store.table(t).get(rd(s, 0))?;
             wr(s, 0, v);
         }
         Op::TableSet(t) => {
             let t = inst.tables[t.index()];
-            store.tables[t.index()].set(rd(s, 0), rd(s, 1))?;
+            store.table_mut(t).set(rd(s, 0), rd(s, 1))?;
         }
         Op::TableSize(t) => {
             let t = inst.tables[t.index()];
-            let v = store.tables[t.index()].size();
+            let v = store.table(t).size();
             wr(s, 0, v);
         }
         Op::TableGrow(t) => {
@@ -117,7 +117,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         }
         Op::TableFill(t) => {
             let t = inst.tables[t.index()];
-            store.tables[t.index()].fill(rd(s, 0), rd(s, 1), rd(s, 2))?;
+            store.table_mut(t).fill(rd(s, 0), rd(s, 1), rd(s, 2))?;
         }
         Op::TableCopy { dst, src } => {
             let (d, sr) = (inst.tables[dst.index()], inst.tables[src.index()]);
@@ -128,15 +128,14 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
             let t = inst.tables[table.index()];
             let e = inst.elems[elem.index()];
             let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
-            store.tables[t.index()].init(dst, &store.elems[e.index()].items, src, len)?;
+            store.table_init(t, e, dst, src, len)?;
         }
         Op::ElemDrop(e) => {
-            let e = inst.elems[e.index()];
-            store.elems[e.index()].items = Vec::new();
+            store.elem_drop(inst.elems[e.index()]);
         }
         Op::MemorySize(m) => {
             let m = inst.memories[m.index()];
-            let v = store.memories[m.index()].size_pages();
+            let v = store.memory(m).size_pages();
             wr(s, 0, v);
         }
         Op::MemoryGrow(m) => {
@@ -146,7 +145,9 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
         }
         Op::MemoryFill(m) => {
             let m = inst.memories[m.index()];
-            store.memories[m.index()].fill(rd(s, 0), rd(s, 1) as u8, rd(s, 2))?;
+            store
+                .memory_mut(m)
+                .fill(rd(s, 0), rd(s, 1) as u8, rd(s, 2))?;
         }
         Op::MemoryCopy { dst, src } => {
             let (d, sr) = (inst.memories[dst.index()], inst.memories[src.index()]);
@@ -157,12 +158,10 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
             let m = inst.memories[mem.index()];
             let d = inst.datas[data.index()];
             let (dst, src, len) = (rd(s, 0), rd(s, 1), rd(s, 2));
-            let bytes = store.datas[d.index()].bytes();
-            store.memories[m.index()].init(dst, bytes, src, len)?;
+            store.memory_init(m, d, dst, src, len)?;
         }
         Op::DataDrop(d) => {
-            let d = inst.datas[d.index()];
-            store.datas[d.index()].drop_bytes();
+            store.data_drop(inst.datas[d.index()]);
         }
         Op::RefFunc(f) => {
             let addr = inst.funcs[f.index()];
@@ -179,7 +178,7 @@ fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), Tr
 /// return 1. 0 means a trap was recorded, 2 ([`STATUS_EXN`]) that the
 /// callee's exception escaped into this frame (in `vm.exn`).
 fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) -> u64 {
-    let Some(entity) = store.funcs.get(callee.index()) else {
+    let Some(entity) = store.get_func(callee) else {
         return 0;
     };
     let jit = module_of(vm);
@@ -194,7 +193,7 @@ fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) 
             }
         }
     }
-    let ty = store.sigs.get(entity.sig).clone();
+    let ty = store.sigs().get(entity.sig).clone();
     let host = match &entity.kind {
         FuncKind::Host(f) => Some(f.clone()),
         FuncKind::Wasm { .. } => None,
@@ -205,7 +204,7 @@ fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) 
         .enumerate()
         .map(|(i, t)| value::from_raw(rd(s, i), *t))
         .collect();
-    store.call_depth = vm.depth as usize;
+    store.set_call_depth(vm.depth as usize);
     let r = match host {
         // A host function sees its calling instance (for its memory).
         Some(f) => call_host(vm, store, &f, &ty.results, &args),
@@ -240,21 +239,8 @@ fn call_host(
     result_types: &[ValType],
     args: &[Val],
 ) -> Result<Vec<Val>, Trap> {
-    if store.call_depth >= store.config.max_call_depth {
-        return Err(Trap::new(TrapCode::StackExhausted));
-    }
     let mut results: Vec<Val> = result_types.iter().map(|t| Val::default_for(*t)).collect();
-    store.call_depth += 1;
-    let r = f(
-        HostContext {
-            store: &mut *store,
-            caller: Some(vm.instance),
-        },
-        args,
-        &mut results,
-    );
-    store.call_depth -= 1;
-    r?;
+    store.call_host(f, Some(vm.instance), args, &mut results)?;
     if results.len() != result_types.len()
         || !results
             .iter()
@@ -270,10 +256,7 @@ fn call_host(
 
 /// Call function index `a` of the running instance (see [`dispatch`]).
 pub(crate) fn call_func(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
-    let callee = store.instances[vm.instance.index()]
-        .funcs
-        .get(a as usize)
-        .copied();
+    let callee = store.instance(vm.instance).funcs.get(a as usize).copied();
     match callee {
         Some(c) => dispatch(vm, store, s, c),
         None => 0,
@@ -307,8 +290,8 @@ fn resolve_indirect(
 ) -> Result<FuncAddr, TrapCode> {
     let module = &module_of(vm).module;
     let params = module.types.get(ty).map_or(0, |t| t.params.len());
-    let inst = &store.instances[vm.instance.index()];
-    let t = &store.tables[inst.tables[table].index()];
+    let inst = store.instance(vm.instance);
+    let t = store.table(inst.tables[table]);
     let raw_index = rd(s, params);
     let index = if t.ty().index.is_64() {
         raw_index
@@ -317,7 +300,7 @@ fn resolve_indirect(
     };
     let raw = t.get(index).map_err(|_| TrapCode::UndefinedElement)?;
     let callee = value::raw_to_func_ref(raw).ok_or(TrapCode::UninitializedElement)?;
-    if store.funcs[callee.index()].sig != inst.sigs[ty] {
+    if store.func(callee).sig != inst.sigs[ty] {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
     Ok(callee)
@@ -342,9 +325,9 @@ pub(crate) fn call_ref(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64,
 
 /// `throw` of tag index `a` with the payload at `sp`. Returns the exception status.
 pub(crate) fn throw(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
-    let tag = store.instances[vm.instance.index()].tags[a as usize];
-    let sig = store.tags[tag.index()].sig;
-    let n = store.sigs.get(sig).params.len();
+    let tag = store.instance(vm.instance).tags[a as usize];
+    let sig = store.tag(tag).sig;
+    let n = store.sigs().get(sig).params.len();
     let payload = (0..n).map(|i| rd(s, i)).collect();
     match store.throw_exception(tag, payload) {
         Ok(exn) => {
@@ -386,7 +369,7 @@ pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b:
     ) else {
         return u64::MAX;
     };
-    let tags = &store.instances[vm.instance.index()].tags;
+    let tags = &store.instance(vm.instance).tags;
     let Some(i) = clauses.iter().position(|c| match c.kind {
         CatchKind::Tag(t) | CatchKind::TagRef(t) => tags.get(t.index()) == Some(&exception.tag),
         CatchKind::All | CatchKind::AllRef => true,
@@ -412,7 +395,7 @@ pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b:
 
 /// Fuel and interrupt check. Returns a status.
 pub(crate) fn poll(vm: &mut VmCtx, store: &mut Store, _: &mut [u64], _: u64, _: u64) -> u64 {
-    let r = store.interrupt.check();
+    let r = store.interrupt_mut().check();
     status(vm, r)
 }
 

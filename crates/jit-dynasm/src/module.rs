@@ -63,26 +63,26 @@ impl CompiledModule for JitModule {
         } = Entry::new(store, func, &self.module, "JIT")?;
         let frame = self.funcs.get(defined).map_or(0, |f| f.frame_size as usize);
         let slots = SLOT_STACK
-            .min(store.config.max_value_stack)
+            .min(store.config().max_value_stack)
             .max(frame + args.len() + 1);
         let mut stack = vec![0u64; slots];
         for (s, a) in stack.iter_mut().zip(args) {
             *s = value::to_raw(*a);
         }
 
-        let depth_at_entry = store.call_depth;
+        let depth_at_entry = store.call_depth();
         let stack_range = stack.as_mut_ptr_range();
         let mut vm = VmCtx {
             mem0_base: core::ptr::null_mut(),
             mem0_len: 0,
             depth: depth_at_entry as u64,
-            max_depth: store.config.max_call_depth as u64,
+            max_depth: store.config().max_call_depth as u64,
             slot_end: stack_range.end,
             stack_limit,
             globals: core::ptr::null(),
             mems: core::ptr::null(),
-            interrupt_flag: store.interrupt.flag(),
-            poll_always: u64::from(store.interrupt.fuel.is_some()),
+            interrupt_flag: store.interrupt().flag(),
+            poll_always: u64::from(store.interrupt().fuel.is_some()),
             trap_code: 0,
             exn: 0,
             store: core::ptr::null_mut(),
@@ -98,7 +98,7 @@ impl CompiledModule for JitModule {
         // From here until `enter` returns, `store` and `stack` are only
         // reached through the raw pointers in `vm` (see `crate::vmctx`).
         let status = self.code.enter(&mut vm, stack_range.start, defined);
-        store.call_depth = depth_at_entry;
+        store.set_call_depth(depth_at_entry);
         match status {
             Some(STATUS_OK) => {}
             Some(STATUS_EXN) => return Err(Trap::exception(ExnAddr(vm.exn))),
@@ -119,7 +119,7 @@ impl CompiledModule for JitModule {
             }
             None => return Err(Trap::host("function has no code")),
         }
-        let types = &store.sigs.get(sig).results;
+        let types = &store.sigs().get(sig).results;
         results.clear();
         results.extend(
             types

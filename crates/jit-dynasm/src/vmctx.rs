@@ -114,18 +114,19 @@ impl VmCtx {
     /// Re-read every memory's base and length and every global's address
     /// from the store (after anything that may have grown or moved them).
     pub fn refresh(&mut self, store: &mut Store) {
-        let inst = &store.instances[self.instance.index()];
+        let inst = store.instance(self.instance);
         self.mems_vec.clear();
         for m in &inst.memories {
-            let raw = store.memories[m.index()].raw();
+            let raw = store.memory(*m).raw();
             self.mems_vec.push(MemView {
                 base: raw.base,
                 len: raw.len as u64,
             });
         }
         self.globals_vec.clear();
-        for g in inst.globals.clone() {
-            let p: *mut u64 = &mut store.globals[g.index()].value;
+        for i in 0..inst.globals.len() {
+            let g = store.instance(self.instance).globals[i];
+            let p: *mut u64 = &mut store.global_mut(g).value;
             self.globals_vec.push(p);
         }
         self.globals = self.globals_vec.as_ptr();

@@ -4,7 +4,7 @@
 use strata_ir::{ConstExpr, ConstOp};
 
 use crate::addr::{FuncAddr, GlobalAddr};
-use crate::store::GlobalEntity;
+use crate::store::Store;
 use crate::value;
 
 /// The store addresses a constant expression may refer to.
@@ -13,8 +13,8 @@ pub struct ConstEnv<'a> {
     pub funcs: &'a [FuncAddr],
     /// The instance's global index space (as far as initialized).
     pub globals: &'a [GlobalAddr],
-    /// The store's globals.
-    pub store_globals: &'a [GlobalEntity],
+    /// The store, for the values of globals.
+    pub store: &'a Store,
 }
 
 /// Evaluate `expr` to its raw value. The expression is validated, so an
@@ -33,7 +33,7 @@ pub fn eval(expr: &ConstExpr, env: &ConstEnv<'_>) -> u64 {
             ConstOp::GlobalGet(g) => env
                 .globals
                 .get(g.index())
-                .and_then(|a| env.store_globals.get(a.index()))
+                .and_then(|a| env.store.get_global(*a))
                 .map_or(0, |g| g.value),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let b = stack.pop().unwrap_or(0) as u32;

@@ -28,16 +28,16 @@ pub fn instantiate(
     code: Arc<dyn CompiledModule>,
     imports: &[ExternVal],
 ) -> Result<InstanceAddr, InstantiationError> {
-    if store.instances.len() >= store.config.max_instances {
+    let max_instances = store.config().max_instances;
+    if store.instance_count() >= max_instances {
         return Err(InstantiationError::Limit(format!(
-            "the store allows at most {} instances",
-            store.config.max_instances
+            "the store allows at most {max_instances} instances"
         )));
     }
-    let sigs = store.sigs.intern_module_types(&module.types);
+    let sigs = store.intern_module_types(&module.types);
     check_imports(store, module, &sigs, imports)?;
 
-    let instance = InstanceAddr(store.instances.len() as u32);
+    let instance = store.next_instance();
     let mut funcs = Vec::with_capacity(module.funcs.len());
     let mut tables = Vec::with_capacity(module.tables.len());
     let mut memories = Vec::with_capacity(module.memories.len());
@@ -53,21 +53,19 @@ pub fn instantiate(
         }
     }
     for ty in &module.tags[module.num_imported_tags as usize..] {
-        store.tags.push(TagEntity {
+        tags.push(store.push_tag(TagEntity {
             sig: sigs[ty.index()],
-        });
-        tags.push(TagAddr(store.tags.len() as u32 - 1));
+        }));
     }
     for i in module.num_imported_funcs as usize..module.funcs.len() {
         let sig = sigs[module.funcs[i].index()];
-        store.funcs.push(FuncEntity {
+        funcs.push(store.push_func(FuncEntity {
             sig,
             kind: FuncKind::Wasm {
                 instance,
                 index: strata_ir::FuncIdx(i as u32),
             },
-        });
-        funcs.push(FuncAddr(store.funcs.len() as u32 - 1));
+        }));
     }
     for (i, init) in module.global_inits.iter().enumerate() {
         let ty = module.globals[module.num_imported_globals as usize + i];
@@ -76,17 +74,16 @@ pub fn instantiate(
             &ConstEnv {
                 funcs: &funcs,
                 globals: &globals,
-                store_globals: &store.globals,
+                store: &*store,
             },
         );
-        store.globals.push(GlobalEntity {
+        globals.push(store.push_global(GlobalEntity {
             ty: strata_ir::GlobalType {
                 ty: canonical_val_type(ty.ty, &sigs),
                 mutable: ty.mutable,
             },
             value,
-        });
-        globals.push(GlobalAddr(store.globals.len() as u32 - 1));
+        }));
     }
     for (i, init) in module.table_inits.iter().enumerate() {
         let index = module.num_imported_tables as usize + i;
@@ -95,10 +92,10 @@ pub fn instantiate(
             ValType::Ref(r) => r,
             _ => ty.elem,
         };
-        if store.tables.len() >= store.config.max_tables {
+        let max_tables = store.config().max_tables;
+        if store.table_count() >= max_tables {
             return Err(InstantiationError::Limit(format!(
-                "the store allows at most {} tables",
-                store.config.max_tables
+                "the store allows at most {max_tables} tables"
             )));
         }
         let init = init.as_ref().map_or(crate::value::NULL_REF, |e| {
@@ -107,62 +104,57 @@ pub fn instantiate(
                 &ConstEnv {
                     funcs: &funcs,
                     globals: &globals,
-                    store_globals: &store.globals,
+                    store: &*store,
                 },
             )
         });
         let table =
-            TableEntity::new(ty, init, store.config.max_table_elements).map_err(|source| {
+            TableEntity::new(ty, init, store.config().max_table_elements).map_err(|source| {
                 InstantiationError::Table {
                     index: index as u32,
                     source,
                 }
             })?;
-        store.tables.push(table);
-        tables.push(TableAddr(store.tables.len() as u32 - 1));
+        tables.push(store.push_table(table));
     }
     for index in module.num_imported_memories as usize..module.memories.len() {
-        if store.memories.len() >= store.config.max_memories {
+        let max_memories = store.config().max_memories;
+        if store.memory_count() >= max_memories {
             return Err(InstantiationError::Limit(format!(
-                "the store allows at most {} memories",
-                store.config.max_memories
+                "the store allows at most {max_memories} memories"
             )));
         }
-        let mem = MemoryInstance::new(module.memories[index], &store.config.memory).map_err(
+        let mem = MemoryInstance::new(module.memories[index], &store.config().memory).map_err(
             |source| InstantiationError::Memory {
                 index: index as u32,
                 source,
             },
         )?;
-        store
-            .check_new_memory(mem.size_bytes())
+        let addr = store
+            .push_memory(mem)
             .map_err(|e| InstantiationError::Limit(format!("memory {index}: {e}")))?;
-        store.total_memory_bytes = store.total_memory_bytes.saturating_add(mem.size_bytes());
-        store.memories.push(mem);
-        memories.push(MemAddr(store.memories.len() as u32 - 1));
+        memories.push(addr);
     }
     let mut elems = Vec::with_capacity(module.elems.len());
     for seg in &module.elems {
         let env = ConstEnv {
             funcs: &funcs,
             globals: &globals,
-            store_globals: &store.globals,
+            store: &*store,
         };
         let items = seg
             .items
             .iter()
             .map(|e| const_eval::eval(e, &env))
             .collect();
-        store.elems.push(ElemEntity { items });
-        elems.push(ElemAddr(store.elems.len() as u32 - 1));
+        elems.push(store.push_elem(ElemEntity { items }));
     }
     let mut datas = Vec::with_capacity(module.datas.len());
     for i in 0..module.datas.len() {
-        store.datas.push(DataEntity::new(module.clone(), i));
-        datas.push(DataAddr(store.datas.len() as u32 - 1));
+        datas.push(store.push_data(DataEntity::new(module.clone(), i)));
     }
 
-    store.instances.push(InstanceEntity {
+    store.push_instance(InstanceEntity {
         module: module.clone(),
         code,
         sigs,
@@ -176,7 +168,7 @@ pub fn instantiate(
     });
     initialize_segments(store, instance)?;
     if let Some(start) = module.start {
-        let addr = store.instances[instance.index()].funcs[start.index()];
+        let addr = store.instance(instance).funcs[start.index()];
         store.invoke(addr, &[])?;
     }
     Ok(instance)
@@ -188,48 +180,50 @@ fn initialize_segments(
     store: &mut Store,
     instance: InstanceAddr,
 ) -> Result<(), InstantiationError> {
-    let inst = &store.instances[instance.index()];
+    let inst = store.instance(instance);
     let module = inst.module.clone();
     for (i, seg) in module.elems.iter().enumerate() {
-        let inst = &store.instances[instance.index()];
+        let inst = store.instance(instance);
         let elem_addr = inst.elems[i];
         match &seg.mode {
             ElemMode::Active { table, offset } => {
                 let env = ConstEnv {
                     funcs: &inst.funcs,
                     globals: &inst.globals,
-                    store_globals: &store.globals,
+                    store: &*store,
                 };
                 let offset = const_eval::eval(offset, &env);
                 let table_addr = inst.tables[table.index()];
                 let offset = index_operand(offset, module.tables[table.index()].index.is_64());
-                let items = std::mem::take(&mut store.elems[elem_addr.index()].items);
+                let items = std::mem::take(&mut store.elem_mut(elem_addr).items);
                 let n = items.len() as u64;
-                store.tables[table_addr.index()]
+                store
+                    .table_mut(table_addr)
                     .init(offset, &items, 0, n)
                     .map_err(strata_ir::Trap::new)?;
             }
-            ElemMode::Declared => store.elems[elem_addr.index()].items.clear(),
+            ElemMode::Declared => store.elem_mut(elem_addr).items.clear(),
             ElemMode::Passive => {}
         }
     }
     for (i, seg) in module.datas.iter().enumerate() {
         if let DataMode::Active { mem, offset } = &seg.mode {
-            let inst = &store.instances[instance.index()];
+            let inst = store.instance(instance);
             let env = ConstEnv {
                 funcs: &inst.funcs,
                 globals: &inst.globals,
-                store_globals: &store.globals,
+                store: &*store,
             };
             let offset = const_eval::eval(offset, &env);
             let offset = index_operand(offset, module.memories[mem.index()].index.is_64());
             let mem_addr = inst.memories[mem.index()];
             let data_addr = inst.datas[i];
             let n = seg.bytes.len() as u64;
-            store.memories[mem_addr.index()]
+            store
+                .memory_mut(mem_addr)
                 .init(offset, &seg.bytes, 0, n)
                 .map_err(strata_ir::Trap::new)?;
-            store.datas[data_addr.index()].drop_bytes();
+            store.data_mut(data_addr).drop_bytes();
         }
     }
     Ok(())
@@ -287,16 +281,16 @@ fn check_imports(
         match (&import.ty, *given) {
             (ImportType::Func(t), ExternVal::Func(f)) => {
                 let expected = sigs[t.index()];
-                let actual = store.funcs[f.index()].sig;
+                let actual = store.func(f).sig;
                 if expected != actual {
                     return Err(mismatch(
-                        format!("{:?}", store.sigs.get(expected)),
-                        format!("{:?}", store.sigs.get(actual)),
+                        format!("{:?}", store.sigs().get(expected)),
+                        format!("{:?}", store.sigs().get(actual)),
                     ));
                 }
             }
             (ImportType::Table(t), ExternVal::Table(a)) => {
-                let actual = store.tables[a.index()].current_type();
+                let actual = store.table(a).current_type();
                 let elem = canonical_val_type(ValType::Ref(t.elem), sigs);
                 if actual.index != t.index
                     || ValType::Ref(actual.elem) != elem
@@ -319,7 +313,7 @@ fn check_imports(
                 }
             }
             (ImportType::Memory(t), ExternVal::Memory(a)) => {
-                let actual = store.memories[a.index()].current_type();
+                let actual = store.memory(a).current_type();
                 if actual.index != t.index
                     || actual.page_size_log2 != t.page_size_log2
                     || actual.shared != t.shared
@@ -336,7 +330,7 @@ fn check_imports(
                 }
             }
             (ImportType::Global(t), ExternVal::Global(a)) => {
-                let actual = store.globals[a.index()].ty;
+                let actual = store.global(a).ty;
                 let expected = canonical_val_type(t.ty, sigs);
                 let ok = actual.mutable == t.mutable
                     && if t.mutable {
@@ -350,11 +344,11 @@ fn check_imports(
             }
             (ImportType::Tag(t), ExternVal::Tag(a)) => {
                 let expected = sigs[t.index()];
-                let actual = store.tags[a.index()].sig;
+                let actual = store.tag(a).sig;
                 if expected != actual {
                     return Err(mismatch(
-                        format!("tag {:?}", store.sigs.get(expected)),
-                        format!("tag {:?}", store.sigs.get(actual)),
+                        format!("tag {:?}", store.sigs().get(expected)),
+                        format!("tag {:?}", store.sigs().get(actual)),
                     ));
                 }
             }

@@ -19,7 +19,6 @@
 pub mod addr;
 pub mod config;
 pub mod const_eval;
-mod entity_ops;
 pub mod error;
 pub mod exceptions;
 pub mod instantiate;

@@ -6,7 +6,9 @@ use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use strata_ir::{ExnAddr, FuncIdx, GlobalType, Module, RefHierarchy, Trap, TrapCode, Val, ValType};
+use strata_ir::{
+    ExnAddr, FuncIdx, FuncType, GlobalType, Module, RefHierarchy, Trap, TrapCode, Val, ValType,
+};
 
 use crate::addr::*;
 use crate::config::StoreConfig;
@@ -17,6 +19,8 @@ use crate::signature::{SigId, SigRegistry};
 use crate::table::TableEntity;
 use crate::tier::CompiledModule;
 use crate::value;
+
+mod entity_ops;
 
 /// The identity of a [`Store`]: unique among the stores of a process, so a
 /// handle stamped with it names its store. `Display` shows `#n`.
@@ -256,41 +260,48 @@ impl InstanceEntity {
 
 /// All runtime state of a group of instances. Single-threaded: share a
 /// module across threads, give each thread its own store.
+///
+/// Its fields are private: entities are read through accessors (`func`,
+/// `memory`, ... for this store's own addresses, `get_*` for addresses that
+/// may not be its own), added with the `push_*` methods, and changed through
+/// `*_mut` accessors or the methods for what the tiers do (calls counted by
+/// [`Store::enter_call`], [`Store::call_host`], the bulk and grow
+/// operations, exceptions).
 pub struct Store {
     /// This store's identity, fixed at creation.
     id: StoreId,
     /// Limits in force.
-    pub config: StoreConfig,
+    config: StoreConfig,
     /// Canonical signatures.
-    pub sigs: SigRegistry,
+    sigs: SigRegistry,
     /// Functions.
-    pub funcs: Vec<FuncEntity>,
+    funcs: Vec<FuncEntity>,
     /// Tables.
-    pub tables: Vec<TableEntity>,
+    tables: Vec<TableEntity>,
     /// Linear memories.
-    pub memories: Vec<MemoryInstance>,
+    memories: Vec<MemoryInstance>,
     /// Globals.
-    pub globals: Vec<GlobalEntity>,
+    globals: Vec<GlobalEntity>,
     /// Element segments.
-    pub elems: Vec<ElemEntity>,
+    elems: Vec<ElemEntity>,
     /// Data segments.
-    pub datas: Vec<DataEntity>,
+    datas: Vec<DataEntity>,
     /// Instances.
-    pub instances: Vec<InstanceEntity>,
+    instances: Vec<InstanceEntity>,
     /// Host values referenced by `externref`s.
-    pub externs: Vec<Box<dyn Any + Send>>,
+    externs: Vec<Box<dyn Any + Send>>,
     /// Exception tags.
-    pub tags: Vec<TagEntity>,
+    tags: Vec<TagEntity>,
     /// Live exception objects (see [`crate::exceptions`]).
     exceptions: ExceptionHeap,
     /// Embedder state.
-    pub host_data: Box<dyn Any + Send>,
+    host_data: Box<dyn Any + Send>,
     /// Current wasm call depth across re-entrant calls.
-    pub call_depth: usize,
+    call_depth: usize,
     /// Interruption state, checked by tiers at loop headers and calls.
-    pub interrupt: Interrupt,
+    interrupt: Interrupt,
     /// Total bytes of all memories.
-    pub total_memory_bytes: u64,
+    total_memory_bytes: u64,
     /// [`Store::invoke`]s in progress: 0 when the embedder is outside wasm.
     entries: usize,
 }
@@ -324,6 +335,378 @@ impl Store {
     #[inline(always)]
     pub fn id(&self) -> StoreId {
         self.id
+    }
+
+    /// The limits in force.
+    #[inline(always)]
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// The limits, to change: for the embedder's API. A change applies to
+    /// what is created or grown afterwards.
+    #[inline]
+    pub fn config_mut(&mut self) -> &mut StoreConfig {
+        &mut self.config
+    }
+
+    /// The canonical signatures.
+    #[inline(always)]
+    pub fn sigs(&self) -> &SigRegistry {
+        &self.sigs
+    }
+
+    /// Intern the canonical function type `canon` (see
+    /// [`SigRegistry::intern`]).
+    pub fn intern_sig(&mut self, canon: FuncType) -> SigId {
+        self.sigs.intern(canon)
+    }
+
+    /// Intern a module's types (see [`SigRegistry::intern_module_types`]).
+    pub fn intern_module_types(&mut self, types: &[FuncType]) -> Vec<SigId> {
+        self.sigs.intern_module_types(types)
+    }
+
+    /// The function at `func`, an address of this store.
+    #[inline(always)]
+    pub fn func(&self, func: FuncAddr) -> &FuncEntity {
+        &self.funcs[func.index()]
+    }
+
+    /// The function at `func`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_func(&self, func: FuncAddr) -> Option<&FuncEntity> {
+        self.funcs.get(func.index())
+    }
+
+    /// How many functions the store holds.
+    #[inline]
+    pub fn func_count(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// Add a function.
+    pub fn push_func(&mut self, func: FuncEntity) -> FuncAddr {
+        self.funcs.push(func);
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// The instance at `instance`, an address of this store.
+    #[inline(always)]
+    pub fn instance(&self, instance: InstanceAddr) -> &InstanceEntity {
+        &self.instances[instance.index()]
+    }
+
+    /// The instance at `instance`, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_instance(&self, instance: InstanceAddr) -> Option<&InstanceEntity> {
+        self.instances.get(instance.index())
+    }
+
+    /// How many instances the store holds.
+    #[inline]
+    pub fn instance_count(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// The address [`Store::push_instance`] will give the next instance (its
+    /// functions name it before it exists).
+    #[inline]
+    pub fn next_instance(&self) -> InstanceAddr {
+        InstanceAddr(self.instances.len() as u32)
+    }
+
+    /// Add an instance.
+    pub fn push_instance(&mut self, instance: InstanceEntity) -> InstanceAddr {
+        self.instances.push(instance);
+        InstanceAddr(self.instances.len() as u32 - 1)
+    }
+
+    /// The memory at `mem`, an address of this store.
+    #[inline(always)]
+    pub fn memory(&self, mem: MemAddr) -> &MemoryInstance {
+        &self.memories[mem.index()]
+    }
+
+    /// The memory at `mem`, mutably. (Grow it with [`Store::grow_memory`],
+    /// which keeps the store's total up to date.)
+    #[inline(always)]
+    pub fn memory_mut(&mut self, mem: MemAddr) -> &mut MemoryInstance {
+        &mut self.memories[mem.index()]
+    }
+
+    /// The memory at `mem`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_memory(&self, mem: MemAddr) -> Option<&MemoryInstance> {
+        self.memories.get(mem.index())
+    }
+
+    /// The memory at `mem` mutably, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_memory_mut(&mut self, mem: MemAddr) -> Option<&mut MemoryInstance> {
+        self.memories.get_mut(mem.index())
+    }
+
+    /// The memory at `mem` and the embedder state, both mutably (a host
+    /// function writing guest memory while updating its own state).
+    pub fn memory_and_host_data_mut(
+        &mut self,
+        mem: MemAddr,
+    ) -> Option<(&mut MemoryInstance, &mut (dyn Any + Send))> {
+        let memory = self.memories.get_mut(mem.index())?;
+        Some((memory, &mut *self.host_data))
+    }
+
+    /// How many memories the store holds.
+    #[inline]
+    pub fn memory_count(&self) -> usize {
+        self.memories.len()
+    }
+
+    /// Total bytes of all memories.
+    #[inline]
+    pub fn total_memory_bytes(&self) -> u64 {
+        self.total_memory_bytes
+    }
+
+    /// Add a memory, counting its bytes against the store's total memory
+    /// limit.
+    ///
+    /// # Errors
+    /// The message of [`Store::check_new_memory`] if the memory does not fit
+    /// (it is not added).
+    pub fn push_memory(&mut self, mem: MemoryInstance) -> Result<MemAddr, String> {
+        self.check_new_memory(mem.size_bytes())?;
+        self.total_memory_bytes = self.total_memory_bytes.saturating_add(mem.size_bytes());
+        self.memories.push(mem);
+        Ok(MemAddr(self.memories.len() as u32 - 1))
+    }
+
+    /// The table at `table`, an address of this store.
+    #[inline(always)]
+    pub fn table(&self, table: TableAddr) -> &TableEntity {
+        &self.tables[table.index()]
+    }
+
+    /// The table at `table`, mutably.
+    #[inline(always)]
+    pub fn table_mut(&mut self, table: TableAddr) -> &mut TableEntity {
+        &mut self.tables[table.index()]
+    }
+
+    /// The table at `table`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_table(&self, table: TableAddr) -> Option<&TableEntity> {
+        self.tables.get(table.index())
+    }
+
+    /// The table at `table` mutably, `None` for an address this store never
+    /// gave.
+    #[inline]
+    pub fn get_table_mut(&mut self, table: TableAddr) -> Option<&mut TableEntity> {
+        self.tables.get_mut(table.index())
+    }
+
+    /// How many tables the store holds.
+    #[inline]
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Add a table.
+    pub fn push_table(&mut self, table: TableEntity) -> TableAddr {
+        self.tables.push(table);
+        TableAddr(self.tables.len() as u32 - 1)
+    }
+
+    /// The global at `global`, an address of this store.
+    #[inline(always)]
+    pub fn global(&self, global: GlobalAddr) -> &GlobalEntity {
+        &self.globals[global.index()]
+    }
+
+    /// The global at `global`, mutably.
+    #[inline(always)]
+    pub fn global_mut(&mut self, global: GlobalAddr) -> &mut GlobalEntity {
+        &mut self.globals[global.index()]
+    }
+
+    /// The global at `global`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_global(&self, global: GlobalAddr) -> Option<&GlobalEntity> {
+        self.globals.get(global.index())
+    }
+
+    /// How many globals the store holds.
+    #[inline]
+    pub fn global_count(&self) -> usize {
+        self.globals.len()
+    }
+
+    /// Add a global.
+    pub fn push_global(&mut self, global: GlobalEntity) -> GlobalAddr {
+        self.globals.push(global);
+        GlobalAddr(self.globals.len() as u32 - 1)
+    }
+
+    /// The element segment at `elem`, an address of this store.
+    #[inline(always)]
+    pub fn elem(&self, elem: ElemAddr) -> &ElemEntity {
+        &self.elems[elem.index()]
+    }
+
+    /// The element segment at `elem`, mutably.
+    #[inline(always)]
+    pub fn elem_mut(&mut self, elem: ElemAddr) -> &mut ElemEntity {
+        &mut self.elems[elem.index()]
+    }
+
+    /// Add an element segment.
+    pub fn push_elem(&mut self, elem: ElemEntity) -> ElemAddr {
+        self.elems.push(elem);
+        ElemAddr(self.elems.len() as u32 - 1)
+    }
+
+    /// The data segment at `data`, an address of this store.
+    #[inline(always)]
+    pub fn data(&self, data: DataAddr) -> &DataEntity {
+        &self.datas[data.index()]
+    }
+
+    /// The data segment at `data`, mutably.
+    #[inline(always)]
+    pub fn data_mut(&mut self, data: DataAddr) -> &mut DataEntity {
+        &mut self.datas[data.index()]
+    }
+
+    /// Add a data segment.
+    pub fn push_data(&mut self, data: DataEntity) -> DataAddr {
+        self.datas.push(data);
+        DataAddr(self.datas.len() as u32 - 1)
+    }
+
+    /// The tag at `tag`, an address of this store.
+    #[inline(always)]
+    pub fn tag(&self, tag: TagAddr) -> &TagEntity {
+        &self.tags[tag.index()]
+    }
+
+    /// The tag at `tag`, `None` for an address this store never gave.
+    #[inline]
+    pub fn get_tag(&self, tag: TagAddr) -> Option<&TagEntity> {
+        self.tags.get(tag.index())
+    }
+
+    /// Add a tag.
+    pub fn push_tag(&mut self, tag: TagEntity) -> TagAddr {
+        self.tags.push(tag);
+        TagAddr(self.tags.len() as u32 - 1)
+    }
+
+    /// The host value of an `externref`, `None` for an address this store
+    /// never gave.
+    #[inline]
+    pub fn get_extern(&self, addr: ExternAddr) -> Option<&(dyn Any + Send)> {
+        self.externs.get(addr.index()).map(|b| &**b)
+    }
+
+    /// How many host values `externref`s can name.
+    #[inline]
+    pub fn extern_count(&self) -> usize {
+        self.externs.len()
+    }
+
+    /// The embedder state.
+    #[inline]
+    pub fn host_data(&self) -> &(dyn Any + Send) {
+        &*self.host_data
+    }
+
+    /// The embedder state, mutably.
+    #[inline]
+    pub fn host_data_mut(&mut self) -> &mut (dyn Any + Send) {
+        &mut *self.host_data
+    }
+
+    /// Consume the store, returning the embedder state.
+    pub fn into_host_data(self) -> Box<dyn Any + Send> {
+        self.host_data
+    }
+
+    /// Fuel and the interrupt flag.
+    #[inline(always)]
+    pub fn interrupt(&self) -> &Interrupt {
+        &self.interrupt
+    }
+
+    /// Fuel and the interrupt flag, mutably (to set fuel, or for
+    /// [`Interrupt::check`]).
+    #[inline(always)]
+    pub fn interrupt_mut(&mut self) -> &mut Interrupt {
+        &mut self.interrupt
+    }
+
+    /// The current wasm call depth across re-entrant calls.
+    #[inline(always)]
+    pub fn call_depth(&self) -> usize {
+        self.call_depth
+    }
+
+    /// Set the call depth: a tier restoring it when an entry returns, or
+    /// handing the depth its compiled code kept to the store before calling
+    /// out.
+    #[inline(always)]
+    pub fn set_call_depth(&mut self, depth: usize) {
+        self.call_depth = depth;
+    }
+
+    /// Count one more call under `config.max_call_depth`.
+    ///
+    /// # Errors
+    /// [`TrapCode::StackExhausted`] if the depth is at the limit (it is then
+    /// unchanged).
+    #[inline(always)]
+    pub fn enter_call(&mut self) -> Result<(), TrapCode> {
+        if self.call_depth >= self.config.max_call_depth {
+            return Err(TrapCode::StackExhausted);
+        }
+        self.call_depth += 1;
+        Ok(())
+    }
+
+    /// A call counted by [`Store::enter_call`] has returned.
+    #[inline(always)]
+    pub fn leave_call(&mut self) {
+        self.call_depth = self.call_depth.saturating_sub(1);
+    }
+
+    /// Call host function `f` on behalf of `caller` (`None`: the embedder),
+    /// counted as a call (see [`Store::enter_call`]). `results` is already
+    /// sized to the function's result count.
+    ///
+    /// # Errors
+    /// [`TrapCode::StackExhausted`] at the depth limit (`f` is not called),
+    /// or `f`'s trap.
+    pub fn call_host(
+        &mut self,
+        f: &HostFunc,
+        caller: Option<InstanceAddr>,
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        self.enter_call()?;
+        let r = f(
+            HostContext {
+                store: &mut *self,
+                caller,
+            },
+            args,
+            results,
+        );
+        self.leave_call();
+        r
     }
 
     /// Add a host function of canonical signature `sig`.
@@ -532,20 +915,7 @@ impl Store {
         match entity.kind {
             FuncKind::Host(f) => {
                 results.extend(result_types.iter().map(|t| Val::default_for(*t)));
-                if self.call_depth >= self.config.max_call_depth {
-                    return Err(Trap::new(TrapCode::StackExhausted));
-                }
-                self.call_depth += 1;
-                let r = f(
-                    HostContext {
-                        store: self,
-                        caller: None,
-                    },
-                    args,
-                    &mut results,
-                );
-                self.call_depth -= 1;
-                r?;
+                self.call_host(&f, None, args, &mut results)?;
             }
             FuncKind::Wasm { instance, .. } => {
                 let code = self.instances[instance.index()].code.clone();
@@ -577,10 +947,9 @@ mod tests {
             shared: false,
             page_size_log2: 16,
         };
-        let mem = MemoryInstance::new(ty, &store.config.memory).expect("one page");
-        store.total_memory_bytes = mem.size_bytes();
-        store.memories.push(mem);
-        let m = MemAddr(0);
+        let mem = MemoryInstance::new(ty, &store.config().memory).expect("one page");
+        let m = store.push_memory(mem).expect("fits");
+        assert_eq!(store.total_memory_bytes(), 1 << 16);
         assert_eq!(store.grow_memory(m, 2), Some(1));
         assert_eq!(store.total_memory_bytes, 3 << 16);
         assert_eq!(store.grow_memory(m, 1), None);
@@ -595,6 +964,61 @@ mod tests {
         store.config.max_total_memory_bytes = 4 << 16;
         let err = store.check_new_memory(1).expect_err("over the total");
         assert!(err.contains("over its limit of 262144 bytes"), "{err}");
+    }
+
+    #[test]
+    fn calls_are_counted_up_to_the_depth_limit() {
+        let mut store = store_with(StoreConfig {
+            max_call_depth: 2,
+            ..StoreConfig::default()
+        });
+        assert_eq!(store.enter_call(), Ok(()));
+        assert_eq!(store.enter_call(), Ok(()));
+        assert_eq!(store.enter_call(), Err(TrapCode::StackExhausted));
+        assert_eq!(store.call_depth(), 2, "a refused call is not counted");
+        store.leave_call();
+        assert_eq!(store.call_depth(), 1);
+        store.set_call_depth(0);
+        store.leave_call();
+        assert_eq!(store.call_depth(), 0);
+        let f: HostFunc = Arc::new(|cx, _, _| {
+            assert_eq!(cx.store.call_depth(), 1);
+            Ok(())
+        });
+        assert!(store.call_host(&f, None, &[], &mut []).is_ok());
+        assert_eq!(store.call_depth(), 0);
+        store.set_call_depth(2);
+        let err = store
+            .call_host(&f, None, &[], &mut [])
+            .expect_err("at the limit");
+        assert_eq!(err.code(), TrapCode::StackExhausted);
+    }
+
+    #[test]
+    fn unknown_addresses_are_none_or_out_of_bounds() {
+        let mut store = store_with(StoreConfig::default());
+        assert!(store.get_func(FuncAddr(0)).is_none());
+        assert!(store.get_instance(InstanceAddr(0)).is_none());
+        assert!(store.get_memory(MemAddr(0)).is_none());
+        assert!(store.get_table(TableAddr(0)).is_none());
+        assert!(store.get_global(GlobalAddr(0)).is_none());
+        assert!(store.get_tag(TagAddr(0)).is_none());
+        assert!(store.get_extern(ExternAddr(0)).is_none());
+        assert_eq!(
+            store.memory_init(MemAddr(0), DataAddr(0), 0, 0, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            store.table_init(TableAddr(0), ElemAddr(0), 0, 0, 0),
+            Err(TrapCode::TableOutOfBounds)
+        );
+        store.data_drop(DataAddr(0));
+        store.elem_drop(ElemAddr(0));
+        let e = store.push_extern(Box::new(7u8));
+        assert_eq!(
+            store.get_extern(e).and_then(|v| v.downcast_ref()),
+            Some(&7u8)
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub(super) fn run_frame(
 ) -> Result<Action, TrapCode> {
     let mut regs = Regs::new(slots);
     let code = &func.code[..];
-    let view_of = |store: &Store| mem0.map(|a| MemView::of(&store.memories[a.index()]));
+    let view_of = |store: &Store| mem0.map(|a| MemView::of(store.memory(a)));
     let mut view0 = view_of(store);
     let mut ip = *ip_out;
     macro_rules! exit {
@@ -84,7 +84,7 @@ pub(super) fn run_frame(
         ip += 1;
         match *instr {
             Instr::Unreachable => exit!(Err(TrapCode::Unreachable)),
-            Instr::LoopCheck => tri!(store.interrupt.check()),
+            Instr::LoopCheck => tri!(store.interrupt_mut().check()),
             Instr::Copy { dst, src } => set!(regs, dst, get!(regs, src)),
             Instr::Const { dst, val } => set!(regs, dst, val),
             Instr::Br { target } => ip = target as usize,
@@ -119,11 +119,11 @@ pub(super) fn run_frame(
             }
             Instr::Return => exit!(Ok(Action::Return)),
             Instr::Call { func, args } => {
-                let callee = store.instances[instance.index()].funcs[func.index()];
+                let callee = store.instance(instance).funcs[func.index()];
                 exit!(Ok(Action::Call { callee, args }));
             }
             Instr::ReturnCall { func, args } => {
-                let callee = store.instances[instance.index()].funcs[func.index()];
+                let callee = store.instance(instance).funcs[func.index()];
                 exit!(Ok(Action::TailCall { callee, args }));
             }
             Instr::CallIndirect {
@@ -164,12 +164,12 @@ pub(super) fn run_frame(
                 });
             }
             Instr::GlobalGet { dst, global } => {
-                let addr = store.instances[instance.index()].globals[global.index()];
-                set!(regs, dst, store.globals[addr.index()].value);
+                let addr = store.instance(instance).globals[global.index()];
+                set!(regs, dst, store.global(addr).value);
             }
             Instr::GlobalSet { src, global } => {
-                let addr = store.instances[instance.index()].globals[global.index()];
-                store.globals[addr.index()].value = get!(regs, src);
+                let addr = store.instance(instance).globals[global.index()];
+                store.global_mut(addr).value = get!(regs, src);
             }
             Instr::LoadM32 {
                 kind,
@@ -232,7 +232,7 @@ pub(super) fn run_frame(
                 set!(regs, dst, u64::from(get!(regs, src) == value::NULL_REF));
             }
             Instr::RefFunc { dst, func } => {
-                let addr: FuncAddr = store.instances[instance.index()].funcs[func.index()];
+                let addr: FuncAddr = store.instance(instance).funcs[func.index()];
                 set!(regs, dst, value::func_ref_to_raw(Some(addr)));
             }
             Instr::RefAsNonNull { src } => {
@@ -241,9 +241,9 @@ pub(super) fn run_frame(
                 }
             }
             Instr::Throw { tag, args } => {
-                let tag = store.instances[instance.index()].tags[tag.index()];
-                let sig = store.tags[tag.index()].sig;
-                let n = store.sigs.get(sig).params.len();
+                let tag = store.instance(instance).tags[tag.index()];
+                let sig = store.tag(tag).sig;
+                let n = store.sigs().get(sig).params.len();
                 let payload = regs.range(args, n).to_vec();
                 let exn = tri!(store.throw_exception(tag, payload));
                 exit!(Ok(Action::Throw(exn)));
@@ -334,9 +334,9 @@ fn resolve_indirect(
     table: strata_ir::TableIdx,
     index: u64,
 ) -> Result<FuncAddr, TrapCode> {
-    let inst = &store.instances[instance.index()];
+    let inst = store.instance(instance);
     let table_addr = inst.tables[table.index()];
-    let t = &store.tables[table_addr.index()];
+    let t = store.table(table_addr);
     let index = if t.ty().index.is_64() {
         index
     } else {
@@ -345,7 +345,7 @@ fn resolve_indirect(
     let raw = t.get(index).map_err(|_| TrapCode::UndefinedElement)?;
     let callee = value::raw_to_func_ref(raw).ok_or(TrapCode::UninitializedElement)?;
     let expected = inst.sigs[ty.index()];
-    if store.funcs[callee.index()].sig != expected {
+    if store.func(callee).sig != expected {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
     Ok(callee)

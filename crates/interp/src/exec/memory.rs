@@ -59,7 +59,7 @@ macro_rules! store_truncate {
 fn mem_addr(store: &Store, instance: InstanceAddr, mem0: Option<MemAddr>, mem: MemIdx) -> MemAddr {
     match mem0 {
         Some(addr) if mem.0 == 0 => addr,
-        _ => store.instances[instance.index()].memories[mem.index()],
+        _ => store.instance(instance).memories[mem.index()],
     }
 }
 
@@ -72,7 +72,7 @@ pub(super) fn mem(
     mem: MemIdx,
 ) -> &MemoryInstance {
     let addr = mem_addr(store, instance, mem0, mem);
-    &store.memories[addr.index()]
+    store.memory(addr)
 }
 
 /// The memory `mem` of `instance`, mutably.
@@ -84,7 +84,7 @@ pub(super) fn mem_mut(
     mem: MemIdx,
 ) -> &mut MemoryInstance {
     let addr = mem_addr(store, instance, mem0, mem);
-    &mut store.memories[addr.index()]
+    store.memory_mut(addr)
 }
 
 /// Load and extend a value of `kind` to its raw slot form.

@@ -14,9 +14,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
-use strata_runtime::{
-    value, CompiledModule, ExnAddr, FuncAddr, FuncKind, HostContext, InstanceAddr, Store,
-};
+use strata_runtime::{value, CompiledModule, ExnAddr, FuncAddr, FuncKind, InstanceAddr, Store};
 
 use crate::bytecode::Slot;
 use crate::code::{CompiledFunc, InterpModule};
@@ -76,15 +74,18 @@ pub(crate) fn invoke(
         stack: Vec::new(),
         frames: Vec::new(),
         modules: Vec::new(),
-        depth_at_entry: store.call_depth,
+        depth_at_entry: store.call_depth(),
     };
     let module = exec.module_index(store, instance)?;
     exec.stack.extend(args.iter().map(|a| value::to_raw(*a)));
-    exec.push_frame(store, module, instance, index, 0)?;
-    let outcome = exec.run(store);
-    store.call_depth = exec.depth_at_entry;
+    // The depth is restored however the entry ends, also when its first
+    // frame is refused.
+    let outcome = exec
+        .push_frame(store, module, instance, index, 0)
+        .and_then(|()| exec.run(store));
+    store.set_call_depth(exec.depth_at_entry);
     outcome?;
-    let types = store.sigs.get(sig).results.clone();
+    let types = store.sigs().get(sig).results.clone();
     results.clear();
     results.extend(
         types
@@ -109,13 +110,13 @@ struct EnteredModule {
 impl EnteredModule {
     /// `instance`'s code, if the interpreter compiled it.
     fn new(store: &Store, instance: InstanceAddr) -> Option<Self> {
-        let code = store.instances[instance.index()].code.clone();
+        let code = store.instance(instance).code.clone();
         let interp = NonNull::from(code.as_any().downcast_ref::<InterpModule>()?);
         Some(Self {
             instance,
             _code: code,
             interp,
-            mem0: store.instances[instance.index()].memories.first().copied(),
+            mem0: store.instance(instance).memories.first().copied(),
         })
     }
 
@@ -172,12 +173,10 @@ impl Executor {
         func: FuncIdx,
         base: usize,
     ) -> Result<(), Trap> {
-        if store.call_depth >= store.config.max_call_depth {
-            return Err(Trap::new(TrapCode::StackExhausted));
-        }
-        store.interrupt.check()?;
+        // A refusal below leaves the depth counted; the entry restores it.
+        store.enter_call()?;
+        store.interrupt_mut().check()?;
         self.enter_frame(store, module, func, base)?;
-        store.call_depth += 1;
         self.frames.push(Frame {
             module,
             func,
@@ -205,7 +204,7 @@ impl Executor {
             f.frame_size as usize,
         );
         let end = base + size;
-        if end > store.config.max_value_stack {
+        if end > store.config().max_value_stack {
             return Err(Trap::new(TrapCode::StackExhausted));
         }
         if self.stack.len() < end {
@@ -250,7 +249,7 @@ impl Executor {
             let step = match action {
                 Action::Return => {
                     self.frames.pop();
-                    store.call_depth -= 1;
+                    store.leave_call();
                     Ok(())
                 }
                 Action::Call { callee, args } => self
@@ -270,7 +269,7 @@ impl Executor {
     /// Call `callee` with its arguments at absolute slot `at`.
     #[inline(always)]
     fn call(&mut self, store: &mut Store, callee: FuncAddr, at: usize) -> Result<(), Trap> {
-        let entity = &store.funcs[callee.index()];
+        let entity = store.func(callee);
         let sig = entity.sig;
         match &entity.kind {
             FuncKind::Host(f) => {
@@ -294,13 +293,13 @@ impl Executor {
         base: usize,
         at: usize,
     ) -> Result<(), Trap> {
-        let entity = store.funcs[callee.index()].clone();
-        let n = store.sigs.get(entity.sig).params.len();
+        let entity = store.func(callee).clone();
+        let n = store.sigs().get(entity.sig).params.len();
         self.stack.copy_within(at..at + n, base);
         match entity.kind {
             FuncKind::Wasm { instance, index } if self.module_index(store, instance).is_ok() => {
                 let module = self.module_index(store, instance)?;
-                store.interrupt.check()?;
+                store.interrupt_mut().check()?;
                 self.enter_frame(store, module, index, base)?;
                 if let Some(frame) = self.frames.last_mut() {
                     *frame = Frame {
@@ -319,7 +318,7 @@ impl Executor {
                 // completion (or thrown): the calling frame is gone either
                 // way, replaced by its callee.
                 self.frames.pop();
-                store.call_depth -= 1;
+                store.leave_call();
                 r
             }
         }
@@ -333,10 +332,7 @@ impl Executor {
         caller: Option<InstanceAddr>,
         at: usize,
     ) -> Result<(), Trap> {
-        if store.call_depth >= store.config.max_call_depth {
-            return Err(Trap::new(TrapCode::StackExhausted));
-        }
-        let ty = store.sigs.get(sig).clone();
+        let ty = store.sigs().get(sig).clone();
         let args: Vec<Val> = ty
             .params
             .iter()
@@ -344,10 +340,7 @@ impl Executor {
             .map(|(i, t)| value::from_raw(self.stack[at + i], *t))
             .collect();
         let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-        store.call_depth += 1;
-        let r = f(HostContext { store, caller }, &args, &mut results);
-        store.call_depth -= 1;
-        r?;
+        store.call_host(f, caller, &args, &mut results)?;
         self.write_results(&ty.results, &results, at)
     }
 
@@ -359,7 +352,7 @@ impl Executor {
         sig: strata_runtime::SigId,
         at: usize,
     ) -> Result<(), Trap> {
-        let ty = store.sigs.get(sig).clone();
+        let ty = store.sigs().get(sig).clone();
         let args: Vec<Val> = ty
             .params
             .iter()
@@ -403,7 +396,7 @@ impl Executor {
         let (tag, payload) = (exception.tag, exception.payload.clone());
         while let Some(frame) = self.frames.last() {
             let pc = frame.ip.saturating_sub(1) as u32;
-            let tags = &store.instances[frame.instance.index()].tags;
+            let tags = &store.instance(frame.instance).tags;
             let code = compiled_in(&self.modules, frame.module, frame.func)?;
             let found = code
                 .handlers
@@ -440,7 +433,7 @@ impl Executor {
                 return Ok(());
             }
             self.frames.pop();
-            store.call_depth -= 1;
+            store.leave_call();
         }
         Err(Trap::exception(exn))
     }
@@ -458,7 +451,7 @@ impl Executor {
     /// Attach the wasm backtrace (innermost first) to a trap.
     fn backtrace(&self, store: &Store, mut trap: Trap) -> Trap {
         for frame in self.frames.iter().rev() {
-            let module = &store.instances[frame.instance.index()].module;
+            let module = &store.instance(frame.instance).module;
             let offset = self
                 .compiled(frame.module, frame.func)
                 .ok()

@@ -16,11 +16,11 @@ pub(super) fn execute_table_op(
     instr: Instr,
     regs: &mut Regs<'_>,
 ) -> Result<(), TrapCode> {
-    let inst = &store.instances[instance.index()];
+    let inst = store.instance(instance);
     match instr {
         Instr::TableGet { dst, table, index } => {
             let t = inst.tables[table.index()];
-            regs.write(dst, store.tables[t.index()].get(regs.read(index))?);
+            regs.write(dst, store.table(t).get(regs.read(index))?);
         }
         Instr::TableSet {
             table,
@@ -28,11 +28,11 @@ pub(super) fn execute_table_op(
             value,
         } => {
             let t = inst.tables[table.index()];
-            store.tables[t.index()].set(regs.read(index), regs.read(value))?;
+            store.table_mut(t).set(regs.read(index), regs.read(value))?;
         }
         Instr::TableSize { dst, table } => {
             let t = inst.tables[table.index()];
-            regs.write(dst, store.tables[t.index()].size());
+            regs.write(dst, store.table(t).size());
         }
         Instr::TableGrow {
             dst,
@@ -51,7 +51,9 @@ pub(super) fn execute_table_op(
             len,
         } => {
             let t = inst.tables[table.index()];
-            store.tables[t.index()].fill(regs.read(dst), regs.read(value), regs.read(len))?;
+            store
+                .table_mut(t)
+                .fill(regs.read(dst), regs.read(value), regs.read(len))?;
         }
         Instr::TableCopy {
             dst_table,
@@ -77,15 +79,14 @@ pub(super) fn execute_table_op(
             let t = inst.tables[table.index()];
             let e = inst.elems[elem.index()];
             let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
-            store.tables[t.index()].init(dst, &store.elems[e.index()].items, src, len)?;
+            store.table_init(t, e, dst, src, len)?;
         }
         Instr::ElemDrop { elem } => {
-            let e = inst.elems[elem.index()];
-            store.elems[e.index()].items = Vec::new();
+            store.elem_drop(inst.elems[elem.index()]);
         }
         Instr::MemorySize { dst, mem } => {
             let m = inst.memories[mem.index()];
-            regs.write(dst, store.memories[m.index()].size_pages());
+            regs.write(dst, store.memory(m).size_pages());
         }
         Instr::MemoryGrow { dst, mem, delta } => {
             let m = inst.memories[mem.index()];
@@ -98,11 +99,9 @@ pub(super) fn execute_table_op(
             len,
         } => {
             let m = inst.memories[mem.index()];
-            store.memories[m.index()].fill(
-                regs.read(dst),
-                regs.read(value) as u8,
-                regs.read(len),
-            )?;
+            store
+                .memory_mut(m)
+                .fill(regs.read(dst), regs.read(value) as u8, regs.read(len))?;
         }
         Instr::MemoryCopy {
             dst_mem,
@@ -128,12 +127,10 @@ pub(super) fn execute_table_op(
             let m = inst.memories[mem.index()];
             let d = inst.datas[data.index()];
             let (dst, src, len) = (regs.read(dst), regs.read(src), regs.read(len));
-            let bytes = store.datas[d.index()].bytes();
-            store.memories[m.index()].init(dst, bytes, src, len)?;
+            store.memory_init(m, d, dst, src, len)?;
         }
         Instr::DataDrop { data } => {
-            let d = inst.datas[data.index()];
-            store.datas[d.index()].drop_bytes();
+            store.data_drop(inst.datas[data.index()]);
         }
         _ => {}
     }

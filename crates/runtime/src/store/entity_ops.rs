@@ -3,12 +3,13 @@
 //! between two: both are borrowed at once, the source is never cloned, and
 //! bounds are checked before anything is written), and `memory.grow` and
 //! `table.grow` with their wasm result (the old size, or -1 in the entity's
-//! index width).
+//! index width), `memory.init` and `table.init` (a segment read while an
+//! entity is written), `data.drop` and `elem.drop`.
 
 use strata_ir::TrapCode;
 
-use crate::addr::{MemAddr, TableAddr};
-use crate::store::Store;
+use super::Store;
+use crate::addr::{DataAddr, ElemAddr, MemAddr, TableAddr};
 
 /// The entity at `dst` mutably and the one at `src` shared, `dst != src`.
 fn pair<T>(items: &mut [T], dst: usize, src: usize) -> Option<(&mut T, &T)> {
@@ -107,6 +108,74 @@ impl Store {
         let (to, from) =
             pair(&mut self.tables, dst.index(), src.index()).ok_or(TrapCode::TableOutOfBounds)?;
         to.copy_from(dst_at, from, src_at, len)
+    }
+
+    /// `memory.init`: `len` bytes from `src_at` in data segment `data` to
+    /// `dst_at` in memory `mem`.
+    ///
+    /// # Errors
+    /// `MemoryOutOfBounds` if either range is out of bounds (nothing is
+    /// written), or an address is unknown.
+    pub fn memory_init(
+        &mut self,
+        mem: MemAddr,
+        data: DataAddr,
+        dst_at: u64,
+        src_at: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
+        let bytes = self
+            .datas
+            .get(data.index())
+            .ok_or(TrapCode::MemoryOutOfBounds)?
+            .bytes();
+        let memory = self
+            .memories
+            .get_mut(mem.index())
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        memory.init(dst_at, bytes, src_at, len)
+    }
+
+    /// `table.init`: `len` references from `src_at` in element segment
+    /// `elem` to `dst_at` in table `table`.
+    ///
+    /// # Errors
+    /// `TableOutOfBounds` if either range is out of bounds (nothing is
+    /// written), or an address is unknown.
+    pub fn table_init(
+        &mut self,
+        table: TableAddr,
+        elem: ElemAddr,
+        dst_at: u64,
+        src_at: u64,
+        len: u64,
+    ) -> Result<(), TrapCode> {
+        let items = &self
+            .elems
+            .get(elem.index())
+            .ok_or(TrapCode::TableOutOfBounds)?
+            .items;
+        let table = self
+            .tables
+            .get_mut(table.index())
+            .ok_or(TrapCode::TableOutOfBounds)?;
+        table.init(dst_at, items, src_at, len)
+    }
+
+    /// `data.drop`: data segment `data` is empty from now on (an unknown
+    /// address is ignored).
+    pub fn data_drop(&mut self, data: DataAddr) {
+        if let Some(d) = self.datas.get_mut(data.index()) {
+            d.drop_bytes();
+        }
+    }
+
+    /// `elem.drop`: element segment `elem` is empty from now on and its
+    /// references are freed (an unknown address is ignored).
+    pub fn elem_drop(&mut self, elem: ElemAddr) {
+        if let Some(e) = self.elems.get_mut(elem.index()) {
+            e.items = Vec::new();
+        }
     }
 }
 
