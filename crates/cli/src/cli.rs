@@ -79,6 +79,17 @@ pub struct RunArgs {
     #[arg(long = "dir", value_name = "HOST_DIR[::GUEST_DIR]")]
     pub dirs: Vec<String>,
 
+    /// Stop the guest after N units of fuel (one per loop iteration and per
+    /// call): it traps with "all fuel consumed".
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// Stop the guest after this much wall-clock time (`500ms`, `2s`, `1m`,
+    /// `1h`; a bare number is seconds): it traps with "interrupted" at its
+    /// next loop iteration or call.
+    #[arg(long, value_name = "DURATION", value_parser = crate::limits::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
     /// The module (a binary `.wasm`, a text `.wat` or an AOT artifact),
     /// then the guest's arguments.
     #[arg(
@@ -100,6 +111,14 @@ impl RunArgs {
     /// Everything after the module file.
     pub fn guest_args(&self) -> &[String] {
         self.command.get(1..).unwrap_or_default()
+    }
+
+    /// The bounds `--fuel` and `--timeout` set.
+    pub fn limits(&self) -> crate::limits::GuestLimits {
+        crate::limits::GuestLimits {
+            fuel: self.fuel,
+            timeout: self.timeout,
+        }
     }
 }
 

@@ -21,6 +21,7 @@
 mod cli;
 mod compile;
 mod host;
+mod limits;
 mod run;
 mod tier;
 mod values;

@@ -5,8 +5,9 @@
 //! The entry point is the export named by `--invoke`, else `_start`, else
 //! `main`; a module with none of them only runs its start function. The
 //! exit status is the guest's (`proc_exit`), 0 when the entry point returns,
-//! 134 after a trap (with `error: ...` and the wasm backtrace on stderr), 1
-//! for any other failure.
+//! 134 after a trap (with `error: ...` and the wasm backtrace on stderr;
+//! first a line naming `--fuel` or `--timeout` if one of them ended the
+//! guest), 1 for any other failure.
 
 use std::fs;
 use std::io::Write;
@@ -17,6 +18,7 @@ use strata_api::{Engine, ExternType, Func, Instance, Linker, Module, Store, Val,
 
 use crate::cli::RunArgs;
 use crate::host::{self, HostState};
+use crate::limits::GuestLimits;
 use crate::tier;
 use crate::values::{format_val, parse_val, type_name};
 
@@ -55,6 +57,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         wasi: crate::wasi::context(args)?,
     };
     let mut store = Store::new(&engine, state);
+    let limits = args.limits();
+    let _watchdog = limits.apply(&mut store);
     let mut linker = Linker::new(&engine);
     #[cfg(feature = "wasi")]
     strata_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi).map_err(api_error)?;
@@ -62,7 +66,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(err) => {
-            return guest_outcome(err).with_context(|| format!("cannot instantiate `{path}`"));
+            return guest_outcome(err, &limits)
+                .with_context(|| format!("cannot instantiate `{path}`"));
         }
     };
 
@@ -88,19 +93,22 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             print_results(&results)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(err) => guest_outcome(err).with_context(|| format!("`{name}` failed")),
+        Err(err) => guest_outcome(err, &limits).with_context(|| format!("`{name}` failed")),
     }
 }
 
 /// The exit status for an error the guest caused: its own exit status for
-/// `proc_exit`, 134 with the error printed for a trap; other errors are
-/// returned.
-fn guest_outcome(err: strata_api::Error) -> Result<ExitCode> {
+/// `proc_exit`, 134 with the error printed for a trap (first saying which
+/// of `limits` ended the guest, if one did); other errors are returned.
+fn guest_outcome(err: strata_api::Error, limits: &GuestLimits) -> Result<ExitCode> {
     if let Some(status) = err.exit_status() {
         // The low 8 bits, as a POSIX process exit reports them.
         return Ok(ExitCode::from(status as u8));
     }
     if err.trap().is_some() {
+        if let Some(why) = limits.explain(&err) {
+            eprintln!("error: {why}");
+        }
         eprintln!("error: {err}");
         return Ok(ExitCode::from(TRAP_EXIT_STATUS));
     }

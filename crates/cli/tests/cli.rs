@@ -281,3 +281,70 @@ fn jit_tier_runs_programs_and_spec_files() {
     let last = out.ok().lines().last().unwrap_or_default().to_string();
     assert!(last.ends_with("3 passed, 0 failed, 0 skipped"), "{out:#?}");
 }
+
+#[test]
+fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
+    let file = temp_file(
+        "limits",
+        "spin.wat",
+        r#"(module
+             (func (export "spin") (loop $l (br $l)))
+             (func (export "count") (param i32) (result i32)
+               (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+               (i32.const 7)))"#,
+    );
+    let mut tiers = vec!["interp"];
+    if cfg!(feature = "jit") {
+        tiers.push("jit");
+    }
+    if cfg!(feature = "aot") {
+        tiers.push("aot");
+    }
+    for tier in tiers {
+        let err = strata(&[
+            "run",
+            "--tier",
+            tier,
+            "--timeout",
+            "200ms",
+            "--invoke",
+            "spin",
+            &file,
+        ])
+        .trap()
+        .to_string();
+        assert!(
+            err.contains("ran past its time limit (--timeout 200ms)")
+                && err.contains("interrupted"),
+            "{tier}: {err}"
+        );
+        let err = strata(&[
+            "run", "--tier", tier, "--fuel", "5000", "--invoke", "spin", &file,
+        ])
+        .trap()
+        .to_string();
+        assert!(
+            err.contains("used up its fuel (--fuel 5000)") && err.contains("all fuel consumed"),
+            "{tier}: {err}"
+        );
+        // Within its bounds a guest runs as without them.
+        let ok = strata(&[
+            "run",
+            "--tier",
+            tier,
+            "--fuel",
+            "5000",
+            "--timeout",
+            "1m",
+            "--invoke",
+            "count",
+            &file,
+            "100",
+        ]);
+        assert_eq!(ok.ok(), "7\n", "{tier}");
+    }
+    // A bad duration is a usage error (exit status 2, as for any bad flag).
+    let out = strata(&["run", "--timeout", "5 parsecs", "--invoke", "spin", &file]);
+    assert_eq!(out.code, Some(2), "{out:#?}");
+    assert!(out.stderr.contains("unknown unit"), "{out:#?}");
+}
