@@ -526,7 +526,11 @@ unsafe fn call_through_store(
     caller: InstanceAddr,
     callee: FuncAddr,
     buf: *mut u64,
+    depth: u64,
 ) -> Result<u64, Trap> {
+    // The callee (a host function, or another instance's code, which may be
+    // of another tier) counts its frames from the wasm frames live here.
+    store.set_call_depth(usize::try_from(depth).unwrap_or(usize::MAX));
     let ty = store.sigs().get(store.func(callee).sig).clone();
     let args: Vec<Val> = ty
         .params
@@ -573,9 +577,10 @@ unsafe extern "C" fn h_call_import(
     // SAFETY: generated code passes its own live context and a buffer sized
     // for the callee's type.
     unsafe {
+        let depth = word(vmctx, vmctx::W_DEPTH);
         with_store(vmctx, |store, inst| {
             let callee = store.instance(inst).funcs[func as usize];
-            call_through_store(store, inst, callee, buf as *mut u64)
+            call_through_store(store, inst, callee, buf as *mut u64, depth)
         })
     }
 }
@@ -591,8 +596,9 @@ unsafe extern "C" fn h_call_addr(
     // SAFETY: generated code passes its own live context and a buffer sized
     // for the callee's type (which a resolve helper checked).
     unsafe {
+        let depth = word(vmctx, vmctx::W_DEPTH);
         with_store(vmctx, |store, inst| {
-            call_through_store(store, inst, FuncAddr(callee as u32), buf as *mut u64)
+            call_through_store(store, inst, FuncAddr(callee as u32), buf as *mut u64, depth)
         })
     }
 }

@@ -90,6 +90,10 @@ impl CompiledModule for AotModule {
         ctx[vmctx::W_INTERRUPT] = store.interrupt().flag() as *const _ as u64;
         ctx[vmctx::W_FUNCS] = self.funcs.as_ptr() as u64;
         ctx[vmctx::W_HELPERS] = HELPERS.as_ptr() as u64;
+        // The entered function's frame counts, as in every tier.
+        let depth_at_entry = store.call_depth();
+        ctx[vmctx::W_DEPTH] = depth_at_entry as u64 + 1;
+        ctx[vmctx::W_MAX_DEPTH] = store.config().max_call_depth as u64;
         let mut trap_frames: Vec<u32> = Vec::new();
         ctx[vmctx::W_TRAP_FRAMES] = &mut trap_frames as *mut Vec<u32> as u64;
         let mut buf: Vec<u64> = args.iter().map(|a| value::to_raw(*a)).collect();
@@ -105,6 +109,9 @@ impl CompiledModule for AotModule {
         // SAFETY: the trampoline belongs to `self.code`, which is alive; the
         // context and buffer are as `call_trampoline` requires.
         unsafe { crate::entry::call_trampoline(trampoline, ctx.as_mut_ptr(), buf.as_mut_ptr()) };
+        // Calls out through helpers set the store's depth to this
+        // invocation's; it ends where it began.
+        store.set_call_depth(depth_at_entry);
 
         let trap_word = ctx[vmctx::W_TRAP];
         if trap_word != 0 {

@@ -28,8 +28,10 @@ use crate::compile::{CodeImage, RelocKind, Relocation};
 
 /// The artifact magic.
 pub const MAGIC: &[u8; 8] = b"STRATAOT";
-/// The format version this build writes and reads.
-pub const ARTIFACT_VERSION: u32 = 2;
+/// The format version this build writes and reads. Bumped whenever the
+/// code's contract with the runtime changes (3: the context's call-depth
+/// words).
+pub const ARTIFACT_VERSION: u32 = 3;
 /// This build's Strata version.
 pub const STRATA_VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -300,6 +300,22 @@ impl FuncTranslator<'_> {
         Ok((f.params.len(), r))
     }
 
+    /// Before a native call: count the callee's frame in the context's call
+    /// depth (its prologue checks the limit). Returns the depth to restore.
+    /// A tail call counts nothing: the callee replaces this frame.
+    fn enter_callee(&mut self) -> Value {
+        let depth = self.load_word(vmctx::W_DEPTH, false);
+        let deeper = self.builder.ins().iadd_imm_s(depth, 1);
+        self.store_word(vmctx::W_DEPTH, deeper);
+        depth
+    }
+
+    /// After a native call, however it ended (returned, trapped or threw):
+    /// the callee's frame is gone.
+    fn leave_callee(&mut self, depth: Value) {
+        self.store_word(vmctx::W_DEPTH, depth);
+    }
+
     /// Finish a call whose results are `results`: push them, or return them
     /// when it was a tail call that could not be a native one.
     fn finish_call(&mut self, results: Vec<Value>, tail: bool) {
@@ -347,8 +363,10 @@ impl FuncTranslator<'_> {
             let dead = self.builder.create_block();
             self.builder.switch_to_block(dead);
         } else {
+            let depth = self.enter_callee();
             let call = self.builder.ins().call(fref, &all);
             let results = self.builder.inst_results(call).to_vec();
+            self.leave_callee(depth);
             self.reload_memories();
             self.check_trap();
             self.stack.extend(results);
@@ -388,8 +406,10 @@ impl FuncTranslator<'_> {
         if tail {
             self.builder.ins().return_call_indirect(sig, ptr, &all);
         } else {
+            let depth = self.enter_callee();
             let call = self.builder.ins().call_indirect(sig, ptr, &all);
             let results = self.builder.inst_results(call).to_vec();
+            self.leave_callee(depth);
             self.reload_memories();
             self.check_trap();
             self.builder.ins().jump(join, &block_args(&results));
