@@ -79,6 +79,12 @@ pub struct RunArgs {
     #[arg(long = "dir", value_name = "HOST_DIR[::GUEST_DIR]")]
     pub dirs: Vec<String>,
 
+    /// Run the file even if it is a precompiled AOT artifact: its machine
+    /// code runs in this process, so only pass this for artifacts you trust
+    /// as much as this program (for example, ones you compiled yourself).
+    #[arg(long)]
+    pub allow_precompiled: bool,
+
     /// Stop the guest after N units of fuel (one per loop iteration and per
     /// call): it traps with "all fuel consumed".
     #[arg(long, value_name = "N")]

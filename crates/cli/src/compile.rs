@@ -27,8 +27,9 @@ pub fn is_artifact(bytes: &[u8]) -> bool {
 #[cfg(feature = "aot")]
 #[allow(unsafe_code)]
 pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    // SAFETY: running the artifact is what the user asked for by naming it;
-    // it is checked (header, version, checksum, target) before it runs.
+    // SAFETY: running the artifact is what the user asked for by naming it
+    // with `--allow-precompiled`; it is checked (header, version, checksum,
+    // target) before it runs.
     unsafe { Module::deserialize(engine, bytes) }.map_err(|e| anyhow::anyhow!("{e}"))
 }
 

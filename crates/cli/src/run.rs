@@ -42,6 +42,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         .map_err(api_error)
         .context("cannot create the engine")?;
     let module = if crate::compile::is_artifact(&bytes) {
+        if !args.allow_precompiled {
+            bail!(
+                "`{path}` is a precompiled AOT artifact: running it runs its machine code in this process; pass --allow-precompiled if you trust it"
+            );
+        }
         crate::compile::load_artifact(&engine, &bytes)
     } else {
         Module::new(&engine, &bytes).map_err(api_error)

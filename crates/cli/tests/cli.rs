@@ -348,3 +348,20 @@ fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
     assert_eq!(out.code, Some(2), "{out:#?}");
     assert!(out.stderr.contains("unknown unit"), "{out:#?}");
 }
+
+#[test]
+fn artifacts_run_only_with_allow_precompiled() {
+    let file = temp_file("precompiled", "forged.aot", "STRATAOT and then anything");
+    let err = strata(&["run", &file]).err().to_string();
+    assert!(
+        err.contains("precompiled AOT artifact") && err.contains("--allow-precompiled"),
+        "{err}"
+    );
+    // With the flag the artifact is looked at, and this one is refused for
+    // what it is (or, without the `aot` feature, for that).
+    let err = strata(&["run", "--allow-precompiled", &file])
+        .err()
+        .to_string();
+    assert!(!err.contains("--allow-precompiled"), "{err}");
+    assert!(err.contains("aot") || err.contains("artifact"), "{err}");
+}
