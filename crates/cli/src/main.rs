@@ -7,7 +7,7 @@
 //! - `strata wasi-test [--testsuite DIR] [FOLDERS...]` runs the official
 //!   WASI testsuite;
 //! - `strata compile FILE -o OUT [--target TRIPLE]` writes an AOT artifact
-//!   (with the `aot` feature), which `strata run` recognizes by its magic.
+//!   (with the `aot` feature), which `strata run --allow-precompiled` recognizes by its magic.
 //!
 //! Every failure (unreadable file, malformed module, link error, trap) is
 //! reported as one `error: ...` message on stderr with exit code 1; nothing
