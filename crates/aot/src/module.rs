@@ -92,6 +92,9 @@ impl CompiledModule for AotModule {
         ctx[vmctx::W_HELPERS] = HELPERS.as_ptr() as u64;
         // The entered function's frame counts, as in every tier.
         let depth_at_entry = store.call_depth();
+        if depth_at_entry >= store.config().max_call_depth {
+            return Err(Trap::new(strata_ir::TrapCode::StackExhausted));
+        }
         ctx[vmctx::W_DEPTH] = depth_at_entry as u64 + 1;
         ctx[vmctx::W_MAX_DEPTH] = store.config().max_call_depth as u64;
         let mut trap_frames: Vec<u32> = Vec::new();

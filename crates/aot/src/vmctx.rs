@@ -35,9 +35,9 @@ pub(crate) const W_TRAP_FRAMES: usize = 9;
 /// Word: the raw `exnref` (address plus one) of the exception in flight.
 pub(crate) const W_EXN: usize = 10;
 /// Word: wasm frames live in the store, the running function's included
-/// (the store's call depth at entry plus this invocation's frames). A
-/// caller adds one around each call; each function traps with "call stack
-/// exhausted" at entry when it exceeds [`W_MAX_DEPTH`].
+/// (the store's call depth at entry plus this invocation's frames). Each
+/// native call site traps with "call stack exhausted" when it has reached
+/// [`W_MAX_DEPTH`], and otherwise adds one around the call.
 pub(crate) const W_DEPTH: usize = 11;
 /// Word: the store's maximum call depth (`StoreConfig::max_call_depth`).
 pub(crate) const W_MAX_DEPTH: usize = 12;

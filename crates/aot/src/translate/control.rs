@@ -300,11 +300,19 @@ impl FuncTranslator<'_> {
         Ok((f.params.len(), r))
     }
 
-    /// Before a native call: count the callee's frame in the context's call
-    /// depth (its prologue checks the limit). Returns the depth to restore.
-    /// A tail call counts nothing: the callee replaces this frame.
+    /// Before a native call: trap with "call stack exhausted" if the frames
+    /// live are already the store's maximum (as the interpreter refuses to
+    /// push a frame), else count the callee's frame in. Returns the depth to
+    /// restore. A tail call counts nothing: the callee replaces this frame.
     fn enter_callee(&mut self) -> Value {
         let depth = self.load_word(vmctx::W_DEPTH, false);
+        let max = self.load_word(vmctx::W_MAX_DEPTH, true);
+        let full = self.builder.ins().icmp(
+            cranelift_codegen::ir::condcodes::IntCC::UnsignedGreaterThanOrEqual,
+            depth,
+            max,
+        );
+        self.trap_if(full, strata_ir::TrapCode::StackExhausted);
         let deeper = self.builder.ins().iadd_imm_s(depth, 1);
         self.store_word(vmctx::W_DEPTH, deeper);
         depth

@@ -240,15 +240,6 @@ impl<'a> FuncTranslator<'a> {
             .ins()
             .icmp(ir::condcodes::IntCC::UnsignedLessThan, sp, need);
         self.trap_if(low, TrapCode::StackExhausted);
-        // Call depth: the frames live, this one included (callers count it
-        // in, see `count_call`), may not exceed the store's maximum.
-        let depth = self.load_word(vmctx::W_DEPTH, false);
-        let max = self.load_word(vmctx::W_MAX_DEPTH, true);
-        let deep = self
-            .builder
-            .ins()
-            .icmp(ir::condcodes::IntCC::UnsignedGreaterThan, depth, max);
-        self.trap_if(deep, TrapCode::StackExhausted);
         for op in &self.body.ops {
             if let Op::Load(_, m) | Op::Store(_, m) = op {
                 if let Some(slot @ None) = self.mem_vars.get_mut(m.mem.index()) {
