@@ -38,7 +38,16 @@
 //! with the limit named, and growth past one returns -1 to wasm (a
 //! [`GrowError`] to the host). [`Store::interrupt_handle`] stops a running
 //! guest from another thread; [`Store::set_fuel`] meters it. Both trap with
-//! their own [`TrapCode`].
+//! their own [`TrapCode`]. [`StoreLimits::exceptions`] bounds the exception
+//! objects alive at once (a `throw` past it traps).
+//!
+//! # Exceptions
+//!
+//! A wasm exception crosses host functions and tiers: a host function
+//! throws one with [`Tag::throw`] or [`ExnRef::to_trap`], propagates a
+//! nested call's exception by returning its error, and an exception no
+//! handler caught reaches the embedder with its payload
+//! ([`Error::exception`]).
 //!
 //! # Embedder-supplied memory
 //!
