@@ -98,8 +98,8 @@
 //! | feature  | default | enables                                              |
 //! |----------|---------|------------------------------------------------------|
 //! | `interp` | yes     | the interpreter tier, used when no tier is configured |
-//! | `jit`    | no      | the baseline JIT tier ([`Jit`], x86-64), set with [`Config::tier`] |
-//! | `aot`    | no      | the AOT tier on Cranelift ([`Aot`]), set with [`Config::tier`] |
+//! | `jit`    | no      | the baseline JIT tier (`Jit`, x86-64), set with [`Config::tier`] |
+//! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`] |
 //!
 //! Without a built-in tier, a tier must be given with [`Config::tier`].
 // `unsafe` is forbidden, except with the `aot` feature, where the one
