@@ -34,6 +34,9 @@ impl ValidModule {
     /// conformance kit's untrusted-IR check holds tiers to it), so a module
     /// whose only flaw is a memory32 access offset past `u32::MAX` is
     /// within this contract.
+    // SAFETY: the body only wraps the `Arc`; no unsafe operation happens
+    // here. The `unsafe` marks the caller's promise above, which the tiers'
+    // compiled code relies on.
     #[allow(unsafe_code, reason = "declares the trust decision; no unsafe block")]
     pub unsafe fn new_unchecked(module: Arc<Module>) -> Self {
         ValidModule(module)
