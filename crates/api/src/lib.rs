@@ -37,7 +37,8 @@
 //! elements and entity counts; a module over a limit fails to instantiate
 //! with the limit named, and growth past one returns -1 to wasm (a
 //! [`GrowError`] to the host). [`Store::interrupt_handle`] stops a running
-//! guest from another thread; [`Store::set_fuel`] meters it. Both trap with
+//! guest from another thread ([`Watchdog`] does it after a timeout);
+//! [`Store::set_fuel`] meters it. Both trap with
 //! their own [`TrapCode`]. [`StoreLimits::exceptions`] bounds the exception
 //! objects alive at once (a `throw` past it traps).
 //!
@@ -127,6 +128,7 @@ mod store;
 mod typed;
 mod types;
 mod val;
+mod watchdog;
 
 pub use config::Config;
 pub use engine::Engine;
@@ -149,6 +151,7 @@ pub use strata_runtime::{InterruptHandle, StoreId};
 pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;
 pub use val::{AnyRef, ExnRef, ExternRef, Val};
+pub use watchdog::Watchdog;
 
 #[cfg(feature = "aot")]
 pub use strata_aot::{Aot, AotModule, ArtifactError};

@@ -85,16 +85,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_precompiled: bool,
 
-    /// Stop the guest after N units of fuel (one per loop iteration and per
-    /// call): it traps with "all fuel consumed".
-    #[arg(long, value_name = "N")]
-    pub fuel: Option<u64>,
-
-    /// Stop the guest after this much wall-clock time (`500ms`, `2s`, `1m`,
-    /// `1h`; a bare number is seconds): it traps with "interrupted" at its
-    /// next loop iteration or call.
-    #[arg(long, value_name = "DURATION", value_parser = crate::limits::parse_duration)]
-    pub timeout: Option<std::time::Duration>,
+    /// Bounds on the guest.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// The module (a binary `.wasm`, a text `.wat` or an AOT artifact),
     /// then the guest's arguments.
@@ -121,6 +114,31 @@ impl RunArgs {
 
     /// The bounds `--fuel` and `--timeout` set.
     pub fn limits(&self) -> crate::limits::GuestLimits {
+        self.limits.guest_limits()
+    }
+}
+
+/// `--fuel` and `--timeout`, of `strata run` (for the whole run) and
+/// `strata wast` (for each directive).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Stop the guest after N units of fuel (one per loop iteration and per
+    /// call): it traps with "all fuel consumed". With `wast`, each directive
+    /// gets N.
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// Stop the guest after this much wall-clock time (`500ms`, `2s`, `1m`,
+    /// `1h`; a bare number is seconds): it traps with "interrupted" at its
+    /// next loop iteration or call. With `wast`, each directive gets this
+    /// long.
+    #[arg(long, value_name = "DURATION", value_parser = crate::limits::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl LimitArgs {
+    /// The bounds, as `strata run` applies them.
+    pub fn guest_limits(&self) -> crate::limits::GuestLimits {
         crate::limits::GuestLimits {
             fuel: self.fuel,
             timeout: self.timeout,
@@ -144,6 +162,10 @@ pub struct WastArgs {
     /// Files run at once (default: the number of CPUs).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// Bounds on each directive.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// `.wast` files to run (after those of `--scope`).
     #[arg(value_name = "FILE")]

@@ -2,11 +2,9 @@
 //! the API's fuel metering and interrupt handle, and the message that says
 //! which bound ended it.
 
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
-use strata_api::{Error, Store, TrapCode};
+use strata_api::{Error, Store, TrapCode, Watchdog};
 
 /// Parse a duration: a number followed by `ms`, `s`, `m` or `h` (a bare
 /// number is seconds), e.g. `500ms`, `2.5s`, `1m`.
@@ -45,40 +43,14 @@ pub struct GuestLimits {
     pub timeout: Option<Duration>,
 }
 
-/// Interrupts the store's guest when the timeout passes; dropping it before
-/// then cancels the interruption.
-pub struct Watchdog {
-    cancel: Option<mpsc::Sender<()>>,
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        // The receiver may be gone already (the timeout fired): nothing to do.
-        if let Some(cancel) = self.cancel.take() {
-            let _ = cancel.send(());
-        }
-    }
-}
-
 impl GuestLimits {
     /// Give `store` its fuel, and start the watchdog of the timeout.
-    pub fn apply<T: Send + 'static>(&self, store: &mut Store<T>) -> Watchdog {
+    pub fn apply<T: Send + 'static>(&self, store: &mut Store<T>) -> Option<Watchdog> {
         if let Some(fuel) = self.fuel {
             store.set_fuel(fuel);
         }
-        let Some(timeout) = self.timeout else {
-            return Watchdog { cancel: None };
-        };
-        let handle = store.interrupt_handle();
-        let (cancel, cancelled) = mpsc::channel::<()>();
-        thread::spawn(move || {
-            if cancelled.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
-                handle.interrupt();
-            }
-        });
-        Watchdog {
-            cancel: Some(cancel),
-        }
+        self.timeout
+            .map(|timeout| Watchdog::start(store.interrupt_handle(), timeout))
     }
 
     /// Which bound ended the guest, if `err` is the trap of one.

@@ -5,14 +5,15 @@
 //! parallel, each in a fresh store. The report lists each file's counts and
 //! failures, and its last line is the total, `N passed, N failed, N skipped`.
 //! The exit code is 1 if anything failed; skipped directives do not fail the
-//! run but are called out just before the total.
+//! run but are called out just before the total. `--fuel` and `--timeout`
+//! bound each directive: one past a bound fails, with the bound named.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
-use strata_conformance::{read_scope, Runner};
+use strata_conformance::{read_scope, DirectiveLimits, Runner};
 
 use crate::cli::WastArgs;
 use crate::tier;
@@ -38,6 +39,10 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
     if let Some(jobs) = args.jobs {
         runner = runner.with_parallelism(jobs);
     }
+    runner = runner.with_limits(DirectiveLimits {
+        fuel: args.limits.fuel,
+        timeout: args.limits.timeout,
+    });
     let report = runner.run_files(&files);
 
     let text = report.render();

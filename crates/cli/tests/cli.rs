@@ -282,6 +282,18 @@ fn jit_tier_runs_programs_and_spec_files() {
     assert!(last.ends_with("3 passed, 0 failed, 0 skipped"), "{out:#?}");
 }
 
+/// The tiers this test binary's `strata` was built with.
+fn built_tiers() -> Vec<&'static str> {
+    let mut tiers = vec!["interp"];
+    if cfg!(feature = "jit") {
+        tiers.push("jit");
+    }
+    if cfg!(feature = "aot") {
+        tiers.push("aot");
+    }
+    tiers
+}
+
 #[test]
 fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
     let file = temp_file(
@@ -293,14 +305,7 @@ fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
                (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
                (i32.const 7)))"#,
     );
-    let mut tiers = vec!["interp"];
-    if cfg!(feature = "jit") {
-        tiers.push("jit");
-    }
-    if cfg!(feature = "aot") {
-        tiers.push("aot");
-    }
-    for tier in tiers {
+    for tier in built_tiers() {
         let err = strata(&[
             "run",
             "--tier",
@@ -347,6 +352,51 @@ fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
     let out = strata(&["run", "--timeout", "5 parsecs", "--invoke", "spin", &file]);
     assert_eq!(out.code, Some(2), "{out:#?}");
     assert!(out.stderr.contains("unknown unit"), "{out:#?}");
+}
+
+#[test]
+fn wast_bounds_each_directive_with_fuel_and_timeout() {
+    let file = temp_file(
+        "wast-limits",
+        "spin.wast",
+        r#"(module
+             (func (export "spin") (loop $l (br $l)))
+             (func (export "count") (param i32) (result i32)
+               (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+               (i32.const 7)))
+           (assert_return (invoke "count" (i32.const 1000)) (i32.const 7))
+           (invoke "spin")
+           (assert_return (invoke "count" (i32.const 1000)) (i32.const 7))"#,
+    );
+    for tier in built_tiers() {
+        // Each directive gets the bound afresh: the loop of 1000 iterations
+        // fits in 5000 units twice, around the spin that does not.
+        let out = strata(&["wast", "--tier", tier, "--fuel", "5000", &file]);
+        assert_eq!(out.code, Some(1), "{tier}: {out:#?}");
+        assert!(
+            out.stdout.contains("all fuel consumed")
+                && out.stdout.contains("used up its fuel, --fuel 5000"),
+            "{tier}: {out:#?}"
+        );
+        let last = out.stdout.lines().last().unwrap_or_default();
+        assert!(
+            last.ends_with("3 passed, 1 failed, 0 skipped"),
+            "{tier}: {out:#?}"
+        );
+        let out = strata(&["wast", "--tier", tier, "--timeout", "200ms", &file]);
+        assert!(
+            out.stdout.contains("interrupted")
+                && out
+                    .stdout
+                    .contains("ran past its time limit, --timeout 200ms"),
+            "{tier}: {out:#?}"
+        );
+        let last = out.stdout.lines().last().unwrap_or_default();
+        assert!(
+            last.ends_with("3 passed, 1 failed, 0 skipped"),
+            "{tier}: {out:#?}"
+        );
+    }
 }
 
 #[test]

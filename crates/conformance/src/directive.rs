@@ -19,7 +19,11 @@
 
 use std::collections::HashMap;
 
-use strata_api::{Engine, Error, ErrorKind, Instance, Linker, Module, Store, Trap, TrapCode, Val};
+use strata_api::{
+    Engine, Error, ErrorKind, Instance, Linker, Module, Store, Trap, TrapCode, Val, Watchdog,
+};
+
+use crate::limits::DirectiveLimits;
 use wast::{QuoteWat, QuoteWatTest, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
 
 use crate::spectest::define_spectest;
@@ -95,6 +99,7 @@ pub(crate) struct FileContext {
     definitions: HashMap<String, Module>,
     last_definition: Option<Module>,
     extern_refs: HashMap<u32, Val>,
+    limits: DirectiveLimits,
 }
 
 impl ExternLookup for Store<()> {
@@ -105,7 +110,7 @@ impl ExternLookup for Store<()> {
 
 impl FileContext {
     /// A fresh store with `spectest` defined.
-    pub(crate) fn new(engine: &Engine) -> Result<Self, Error> {
+    pub(crate) fn new(engine: &Engine, limits: DirectiveLimits) -> Result<Self, Error> {
         let mut store = Store::new(engine, ());
         let mut linker = Linker::new(engine);
         define_spectest(&mut linker, &mut store)?;
@@ -118,11 +123,29 @@ impl FileContext {
             definitions: HashMap::new(),
             last_definition: None,
             extern_refs: HashMap::new(),
+            limits,
         })
     }
 
-    /// Run one directive.
+    /// Run one directive within the limits.
     pub(crate) fn run(&mut self, d: WastDirective<'_>) -> Outcome {
+        if let Some(fuel) = self.limits.fuel {
+            self.store.set_fuel(fuel);
+        }
+        let watchdog = self
+            .limits
+            .timeout
+            .map(|t| Watchdog::start(self.store.interrupt_handle(), t));
+        let outcome = self.run_unbounded(d);
+        let timed_out = watchdog.as_ref().is_some_and(Watchdog::fired);
+        drop(watchdog);
+        match outcome {
+            Outcome::Fail(m) => Outcome::Fail(self.limits.explain(m, self.store.fuel(), timed_out)),
+            other => other,
+        }
+    }
+
+    fn run_unbounded(&mut self, d: WastDirective<'_>) -> Outcome {
         match d {
             WastDirective::Module(m) => self.module(m),
             WastDirective::ModuleDefinition(m) => self.module_definition(m),

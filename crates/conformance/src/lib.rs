@@ -43,6 +43,7 @@ mod directive;
 mod error;
 pub mod exceptions;
 mod expected;
+mod limits;
 mod report;
 mod runner;
 mod scope;
@@ -55,6 +56,7 @@ pub use backtrace::check_trap_backtraces;
 pub use error::Error;
 pub use exceptions::{check_exceptions, LIMIT as EXCEPTION_CHECK_LIMIT};
 pub use expected::{ExpectedFailures, ExpectedParseError};
+pub use limits::DirectiveLimits;
 pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};
 pub use runner::{run_files, Runner};
 pub use scope::{

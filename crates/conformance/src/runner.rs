@@ -18,6 +18,7 @@ use wast::parser::ParseBuffer;
 
 use crate::directive::{kind_name, parse_wast, FileContext, Outcome};
 use crate::expected::ExpectedFailures;
+use crate::limits::DirectiveLimits;
 use crate::report::{FileReport, SuiteReport};
 
 /// Stack size of the thread a file runs on.
@@ -39,6 +40,7 @@ pub struct Runner {
     engine: Engine,
     expected: ExpectedFailures,
     parallelism: usize,
+    limits: DirectiveLimits,
 }
 
 impl Runner {
@@ -58,6 +60,7 @@ impl Runner {
             engine,
             expected,
             parallelism,
+            limits: DirectiveLimits::default(),
         })
     }
 
@@ -70,6 +73,13 @@ impl Runner {
     /// Run at most `n` files at once (at least one).
     pub fn with_parallelism(mut self, n: usize) -> Self {
         self.parallelism = n.max(1);
+        self
+    }
+
+    /// Bound every directive by `limits` (fuel and wall-clock time): a
+    /// directive past one fails, with the bound named.
+    pub fn with_limits(mut self, limits: DirectiveLimits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -181,7 +191,7 @@ impl Runner {
                 return report;
             }
         };
-        let mut cx = match FileContext::new(&self.engine) {
+        let mut cx = match FileContext::new(&self.engine, self.limits) {
             Ok(cx) => cx,
             Err(e) => {
                 report.fail(

@@ -59,6 +59,13 @@ impl InterruptHandle {
     pub fn interrupt(&self) {
         self.0.store(true, Ordering::Relaxed);
     }
+
+    /// Withdraw an interrupt that has not fired yet (one asked for while no
+    /// guest ran, or too late to stop the guest it was meant for), so that it
+    /// does not stop the next guest.
+    pub fn cancel(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
 }
 
 /// Fuel and the interrupt flag of a store. Tiers call [`Interrupt::check`]
