@@ -1,7 +1,8 @@
 //! One call-depth rule in every tier: with the store's maximum call depth
 //! set, the same recursions — direct, mutual, through a host function and
 //! through `call_indirect` — return or trap with "call stack exhausted" at
-//! exactly the same depth in the interpreter, the JIT and the AOT tier.
+//! exactly the same depth in the interpreter, the JIT and the AOT tier, with
+//! the same frames in the trap's backtrace.
 #![cfg(all(feature = "interp", feature = "jit", feature = "aot"))]
 
 use std::sync::Arc;
@@ -44,7 +45,9 @@ const RECURSION: &str = r#"(module
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
     Returned(i32),
-    StackExhausted,
+    /// With the function index of every frame of the trap's backtrace,
+    /// innermost first (the compiled tiers give no byte offsets).
+    StackExhausted(Vec<u32>),
     Other(String),
 }
 
@@ -89,7 +92,11 @@ fn outcomes(config: Config) -> Vec<(String, i32, Outcome)> {
                     other => Outcome::Other(format!("{other:?}")),
                 },
                 Err(e) if e.trap().map(|t| t.code()) == Some(TrapCode::StackExhausted) => {
-                    Outcome::StackExhausted
+                    Outcome::StackExhausted(
+                        e.trap()
+                            .map(|t| t.frames().iter().map(|f| f.func.0).collect())
+                            .unwrap_or_default(),
+                    )
                 }
                 Err(e) => Outcome::Other(e.to_string()),
             };
@@ -105,7 +112,9 @@ fn every_tier_runs_out_of_call_depth_at_the_same_depth() {
     let jit = outcomes(Config::new().tier(Arc::new(strata_api::Jit::default())));
     let aot = outcomes(Config::new().tier(Arc::new(strata_api::Aot::new())));
     // The limit is reached inside the tested range, not outside it.
-    assert!(interp.iter().any(|(_, _, o)| *o == Outcome::StackExhausted));
+    assert!(interp
+        .iter()
+        .any(|(_, _, o)| matches!(o, Outcome::StackExhausted(_))));
     assert!(interp
         .iter()
         .any(|(_, n, o)| *n as usize >= MAX_DEPTH - 2 && matches!(o, Outcome::Returned(_))));

@@ -198,13 +198,27 @@ impl Masm for X64Masm {
         );
         let mut traps: Vec<(u64, DynamicLabel)> = self.traps.drain().collect();
         traps.sort_by_key(|t| t.0);
+        let exhausted = trap_number(TrapCode::StackExhausted);
         for (n, l) in traps {
-            dynasm!(self.ops
-                ; .arch x64
-                ; =>l
-                ; mov QWORD [r12 + vo::TRAP_CODE], n as i32
-                ; jmp =>record
-            );
+            if n == exhausted {
+                // Only the entry check raises it: the function has not
+                // started, so (as in the other tiers) its frame is not part
+                // of the backtrace, which starts at the call that failed.
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; =>l
+                    ; mov QWORD [r12 + vo::TRAP_CODE], n as i32
+                    ; mov eax, crate::STATUS_TRAP as i32
+                    ; jmp =>ret
+                );
+            } else {
+                dynasm!(self.ops
+                    ; .arch x64
+                    ; =>l
+                    ; mov QWORD [r12 + vo::TRAP_CODE], n as i32
+                    ; jmp =>record
+                );
+            }
         }
     }
 
