@@ -26,7 +26,7 @@ fn run() -> Result<String, Error> {
             let memory = caller
                 .memory()
                 .ok_or_else(|| Trap::host("print: the caller has no memory"))?;
-            let text = String::from_utf8_lossy(memory.slice(&caller, ptr, len.get())?).into_owned();
+            let text = String::from_utf8_lossy(memory.slice(&caller, ptr, len)?).into_owned();
             caller.data_mut().push_str(&text);
             Ok(())
         },

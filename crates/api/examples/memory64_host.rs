@@ -35,7 +35,7 @@ fn reverse_sum(mut caller: Caller<'_, Calls>, ptr: GuestAddr, len: GuestSize) ->
         .ok_or_else(|| Trap::host("reverse_sum: the caller has no memory"))?;
     let index = memory.index_type(&caller)?;
     caller.data_mut().push((index, ptr));
-    let bytes = memory.slice_mut(&mut caller, ptr, len.get())?;
+    let bytes = memory.slice_mut(&mut caller, ptr, len)?;
     bytes.reverse();
     Ok(bytes.iter().map(|&b| u64::from(b)).sum())
 }
@@ -62,7 +62,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
         let memory = instance
             .get_memory(&store, "memory")
             .ok_or("the module exports no memory")?;
-        let after = memory.slice(&store, addr, 8)?;
+        let after = memory.slice(&store, addr, 8u64)?;
         out.push_str(&format!(
             "{index:?}: host called at {:?}, result {result}, buffer now {:?}\n",
             store.data(),

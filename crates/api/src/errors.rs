@@ -47,6 +47,9 @@ pub enum ErrorKind {
     /// values, table elements, setting an immutable global, a typed view of
     /// a function of another type).
     Type,
+    /// An instance has no export of the name asked for (or none of the kind
+    /// asked for: see the message).
+    MissingExport,
     /// A host access to a linear memory was out of bounds.
     MemoryAccess,
     /// A handle, or a reference inside a value, made by one store was used
@@ -71,6 +74,7 @@ impl core::fmt::Display for ErrorKind {
             ErrorKind::Resource => f.write_str("resource limit"),
             ErrorKind::Trap(code) => write!(f, "trap: {code}"),
             ErrorKind::Type => f.write_str("type error"),
+            ErrorKind::MissingExport => f.write_str("missing export"),
             ErrorKind::MemoryAccess => f.write_str("memory access error"),
             ErrorKind::WrongStore => f.write_str("wrong store"),
             ErrorKind::Exit(status) => write!(f, "exit with status {status}"),

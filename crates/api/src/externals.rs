@@ -9,7 +9,7 @@
 //! another store, or given a reference of another store, a method fails
 //! with [`ErrorKind::WrongStore`].
 
-use strata_ir::{GlobalType, HeapType, TableType, Val as RtVal, ValType};
+use strata_ir::{ExternKind, GlobalType, HeapType, TableType, Val as RtVal, ValType};
 use strata_runtime::value::{from_raw, to_raw};
 use strata_runtime::{
     ExternVal, GlobalAddr, GlobalEntity, StoreId, TableAddr, TableEntity, TagAddr,
@@ -39,6 +39,17 @@ pub enum Extern {
 }
 
 impl Extern {
+    /// What kind of entity this is.
+    pub fn kind(&self) -> ExternKind {
+        match self {
+            Extern::Func(_) => ExternKind::Func,
+            Extern::Table(_) => ExternKind::Table,
+            Extern::Memory(_) => ExternKind::Memory,
+            Extern::Global(_) => ExternKind::Global,
+            Extern::Tag(_) => ExternKind::Tag,
+        }
+    }
+
     /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
         match self {

@@ -72,20 +72,22 @@ impl Func {
     {
         let def = f.into_def();
         let ty = def.ty.resolve_for(index);
-        Func::from_def(store.rt_mut(), &def, ty, Some(index))
+        Func::from_def(store.rt_mut(), &def, ty, Some(index), None)
     }
 
-    /// Put a Rust-typed host function into `rt` with the concrete type `ty`.
+    /// Put a Rust-typed host function into `rt` with the concrete type `ty`;
+    /// its host errors name it `name`, if given.
     pub(crate) fn from_def(
         rt: &mut RtStore,
         def: &HostFuncDef,
         ty: FuncType,
         index: Option<IndexType>,
+        name: Option<Arc<str>>,
     ) -> Func {
         let sig = rt.intern_sig(canonical_func_type(&ty, &[]));
         Func(Stored::new(
             rt.id(),
-            rt.push_host_func(sig, def.bind(index)),
+            rt.push_host_func(sig, def.bind(index, name)),
         ))
     }
 

@@ -34,10 +34,16 @@ pub struct HostFuncDef {
 }
 
 impl HostFuncDef {
-    /// The runtime host function for memories of index type `index`.
-    pub(crate) fn bind(&self, index: Option<IndexType>) -> HostFunc {
+    /// The runtime host function for memories of index type `index`; a
+    /// host error it raises names it as `name` (`module.field`), if given.
+    pub(crate) fn bind(&self, index: Option<IndexType>, name: Option<Arc<str>>) -> HostFunc {
         let call = self.call.clone();
-        Arc::new(move |cx, params, results| call(cx, params, results, index))
+        match name {
+            None => Arc::new(move |cx, params, results| call(cx, params, results, index)),
+            Some(name) => Arc::new(move |cx, params, results| {
+                call(cx, params, results, index).map_err(|t| t.in_host_function(&name))
+            }),
+        }
     }
 }
 

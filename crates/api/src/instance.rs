@@ -61,8 +61,9 @@ impl Instance {
     /// against `P` and `R` (see [`Func::typed`]).
     ///
     /// # Errors
-    /// [`ErrorKind::Type`](crate::ErrorKind::Type) if there is no such
-    /// function export or its type differs (the message names both types);
+    /// [`ErrorKind::MissingExport`] if there is no export `name`;
+    /// [`ErrorKind::Type`](crate::ErrorKind::Type) if it is not a function
+    /// or its type differs (the message names both types);
     /// [`ErrorKind::WrongStore`] if the instance is of another store.
     pub fn get_typed_func<P: WasmList, R: WasmList>(
         &self,
@@ -70,11 +71,23 @@ impl Instance {
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
         self.0.get(store.rt(), "Instance")?;
-        let Some(func) = self.get_func(store, name) else {
-            return Err(Error::msg(
-                ErrorKind::Type,
-                format!("the instance has no function export `{name}`"),
-            ));
+        let func = match self.get_export(store, name) {
+            Some(Extern::Func(func)) => func,
+            Some(other) => {
+                return Err(Error::msg(
+                    ErrorKind::Type,
+                    format!(
+                        "the instance's export `{name}` is a {}, not a function",
+                        other.kind()
+                    ),
+                ))
+            }
+            None => {
+                return Err(Error::msg(
+                    ErrorKind::MissingExport,
+                    format!("the instance has no export `{name}`"),
+                ))
+            }
         };
         func.typed(store)
     }

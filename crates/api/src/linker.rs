@@ -128,7 +128,7 @@ impl<T: Send + 'static> Linker<T> {
     /// let mut linker = Linker::<u64>::new(&engine);
     /// linker.func_wrap("env", "sum", |caller: Caller<'_, u64>, ptr: GuestAddr, len: GuestSize| {
     ///     let memory = caller.memory().ok_or_else(|| Trap::host("no memory"))?;
-    ///     let bytes = memory.slice(&caller, ptr, len.get())?;
+    ///     let bytes = memory.slice(&caller, ptr, len)?;
     ///     Ok::<_, Trap>(bytes.iter().map(|&b| u64::from(b)).sum::<u64>())
     /// })?;
     /// for index in ["i32", "i64"] {
@@ -248,7 +248,9 @@ impl<T: Send + 'static> Linker<T> {
                     let resolved = def.ty.resolve(index);
                     match (&expected, resolved) {
                         (ExternType::Func(want), Some(have)) if *want == have => {
-                            let f = Func::from_def(store.rt_mut(), def, have, index);
+                            let name = format!("{}.{}", import.module, import.name);
+                            let f =
+                                Func::from_def(store.rt_mut(), def, have, index, Some(name.into()));
                             imports.push(Extern::Func(f));
                         }
                         (_, resolved) => {

@@ -17,7 +17,7 @@ use strata_ir::{IndexType, MemoryType};
 use strata_runtime::{MemAddr, MemoryInstance, StoreId};
 
 use crate::errors::{Error, ErrorKind};
-use crate::guest::GuestAddr;
+use crate::guest::{GuestAddr, GuestSize};
 use crate::handle::{Foreign, Stored};
 use crate::store::AsStore;
 
@@ -284,7 +284,8 @@ impl Memory {
         ))
     }
 
-    /// The `len` bytes at `addr`.
+    /// The `len` bytes at `addr`. Both take what a host function receives
+    /// ([`GuestAddr`], [`GuestSize`]) as well as plain `u64`/`u32`.
     ///
     /// # Errors
     /// [`MemoryAccessError::OutOfBounds`] if any of them is out of bounds or
@@ -294,10 +295,10 @@ impl Memory {
         &self,
         store: &'s impl AsStore,
         addr: impl Into<GuestAddr>,
-        len: u64,
+        len: impl Into<GuestSize>,
     ) -> Result<&'s [u8], MemoryAccessError> {
         let data = self.entity(store)?.data();
-        let range = checked_range(addr.into(), len, data.len())?;
+        let range = checked_range(addr.into(), len.into().get(), data.len())?;
         Ok(&data[range])
     }
 
@@ -309,10 +310,10 @@ impl Memory {
         &self,
         store: &'s mut impl AsStore,
         addr: impl Into<GuestAddr>,
-        len: u64,
+        len: impl Into<GuestSize>,
     ) -> Result<&'s mut [u8], MemoryAccessError> {
         let data = self.entity_mut(store)?.data_mut();
-        let range = checked_range(addr.into(), len, data.len())?;
+        let range = checked_range(addr.into(), len.into().get(), data.len())?;
         Ok(&mut data[range])
     }
 

@@ -43,6 +43,21 @@ impl Module {
         Self::compile(engine, ir)
     }
 
+    /// As [`Module::new`], for `bytes` read from the file `path`: a text
+    /// parse error names the file, line and column.
+    ///
+    /// # Errors
+    /// As [`Module::new`].
+    pub fn new_named(
+        engine: &Engine,
+        bytes: impl AsRef<[u8]>,
+        path: &std::path::Path,
+    ) -> Result<Self, Error> {
+        let loader = Loader::new(*engine.features());
+        let ir = loader.load_any_from(bytes.as_ref(), Some(path))?;
+        Self::compile(engine, ir)
+    }
+
     /// Load a module from its binary form and compile it.
     ///
     /// # Errors

@@ -254,7 +254,7 @@ fn memory64_over_4gib(config: Config) {
     );
     let mem = memory(&store, &instance, "memory");
     let high = mem
-        .slice(&store, (1u64 << 32) + 16, 8)
+        .slice(&store, (1u64 << 32) + 16, 8u64)
         .unwrap_or_else(|e| panic!("host view: {e}"));
     assert_eq!(high, 0x0102_0304_0506_0708u64.to_le_bytes());
     assert_eq!(creator.counts().get(), (1, 2, 0));

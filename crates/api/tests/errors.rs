@@ -326,9 +326,10 @@ fn host_traps_and_memory_errors_unwind_the_guest() {
     assert_eq!(err.kind(), ErrorKind::Trap(TrapCode::HostError));
     assert!(
         err.to_string()
-            .starts_with("wasm trap: host function error: boom"),
+            .starts_with("wasm trap: host function error in `env.fail`: boom"),
         "{err}"
     );
+    assert_eq!(err.trap().and_then(|t| t.host_function()), Some("env.fail"));
 
     let peek = inst
         .get_typed_func::<u64, u64>(&store, "peek")
@@ -338,7 +339,7 @@ fn host_traps_and_memory_errors_unwind_the_guest() {
     assert_eq!(err.kind(), ErrorKind::Trap(TrapCode::HostError));
     assert!(
         err.to_string().starts_with(
-            "wasm trap: host function error: out of bounds memory access: 8 bytes at 0xfffa in a memory of 65536 bytes"
+            "wasm trap: host function error in `env.peek`: out of bounds memory access: 8 bytes at 0xfffa in a memory of 65536 bytes"
         ),
         "{err}"
     );
@@ -365,8 +366,8 @@ fn host_memory_access_is_checked_and_typed() {
     mem.read(&store, GuestAddr(65_532), &mut buf)
         .expect("read back");
     assert_eq!(&buf, b"wxyz");
-    assert_eq!(mem.slice(&store, 65_534u64, 2).expect("slice"), b"yz");
-    mem.slice_mut(&mut store, 0u64, 2)
+    assert_eq!(mem.slice(&store, 65_534u64, 2u64).expect("slice"), b"yz");
+    mem.slice_mut(&mut store, 0u64, 2u64)
         .expect("slice_mut")
         .copy_from_slice(b"ab");
     assert_eq!(&mem.data(&store).expect("data")[..2], b"ab");
@@ -378,21 +379,21 @@ fn host_memory_access_is_checked_and_typed() {
     };
     assert_eq!(mem.write(&mut store, GuestAddr(65_533), b"wxyz"), Err(oob));
     assert_eq!(mem.read(&store, GuestAddr(65_533), &mut buf), Err(oob));
-    assert_eq!(mem.slice(&store, GuestAddr(65_533), 4), Err(oob));
-    assert_eq!(mem.slice_mut(&mut store, GuestAddr(65_533), 4), Err(oob));
+    assert_eq!(mem.slice(&store, GuestAddr(65_533), 4u64), Err(oob));
+    assert_eq!(mem.slice_mut(&mut store, GuestAddr(65_533), 4u64), Err(oob));
     assert_eq!(
         oob.to_string(),
         "out of bounds memory access: 4 bytes at 0xfffd in a memory of 65536 bytes"
     );
     let wrap = mem
-        .slice(&store, GuestAddr(u64::MAX), 2)
+        .slice(&store, GuestAddr(u64::MAX), 2u64)
         .expect_err("overflow");
     assert_eq!(
         wrap.to_string(),
         "out of bounds memory access: 2 bytes at 0xffffffffffffffff in a memory of 65536 bytes (address + length overflows 64 bits)"
     );
     let above_4g = mem
-        .slice(&store, GuestAddr(1 << 32), 1)
+        .slice(&store, GuestAddr(1 << 32), 1u64)
         .expect_err("above 4 GiB");
     assert!(
         above_4g.to_string().contains("at 0x100000000"),
@@ -459,7 +460,7 @@ fn grow_returns_the_old_size_or_names_the_limit() {
     );
     assert_eq!(unbounded.grow(&mut store, 1), Ok(1));
     assert_eq!(unbounded.size(&store).ok(), Some(2));
-    assert_eq!(mem.slice(&store, 10u64, 4).expect("intact"), b"keep");
+    assert_eq!(mem.slice(&store, 10u64, 4u64).expect("intact"), b"keep");
 }
 
 #[test]
@@ -511,7 +512,7 @@ fn typed_function_errors() {
     let engine = Engine::default();
     let m = module(
         &engine,
-        r#"(module (memory 1)
+        r#"(module (memory (export "mem") 1)
              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
              (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0))))"#,
     );
@@ -536,9 +537,18 @@ fn typed_function_errors() {
     let err = inst
         .get_typed_func::<(), ()>(&store, "nope")
         .expect_err("missing");
+    assert_eq!(err.kind(), ErrorKind::MissingExport);
     assert_eq!(
         err.to_string(),
-        "type error: the instance has no function export `nope`"
+        "missing export: the instance has no export `nope`"
+    );
+    let err = inst
+        .get_typed_func::<(), ()>(&store, "mem")
+        .expect_err("not a function");
+    assert_eq!(err.kind(), ErrorKind::Type);
+    assert_eq!(
+        err.to_string(),
+        "type error: the instance's export `mem` is a memory, not a function"
     );
 
     let load = inst
@@ -604,7 +614,7 @@ fn host_results_that_do_not_fit_memory32_trap() {
     assert_eq!(err.kind(), ErrorKind::Trap(TrapCode::HostError));
     assert!(
         err.to_string().starts_with(
-            "wasm trap: host function error: host function result: guest address 0x100000000 does not fit the i32 index type of a memory32 memory"
+            "wasm trap: host function error in `env.alloc`: host function result: guest address 0x100000000 does not fit the i32 index type of a memory32 memory"
         ),
         "{err}"
     );

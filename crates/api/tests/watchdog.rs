@@ -12,10 +12,9 @@ const SPIN: &str = r#"(module
     (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
     (i32.const 7)))"#;
 
+/// An engine of every built tier (the default config is the interpreter's).
 fn engines() -> Vec<Engine> {
-    let mut configs = Vec::new();
-    #[cfg(feature = "interp")]
-    configs.push(Config::default().tier(std::sync::Arc::new(strata_api::Interp::default())));
+    let mut configs = vec![Config::default()];
     #[cfg(feature = "jit")]
     configs.push(Config::default().tier(std::sync::Arc::new(strata_api::Jit::default())));
     #[cfg(feature = "aot")]

@@ -181,8 +181,8 @@ fn memories(config: &Config) -> Result<(), Error> {
     let mut buf = [0u8; 4];
     assert_eq!(m1.read(&t.s2, GuestAddr(0), &mut buf), Err(wrong));
     assert_eq!(m1.write(&mut t.s2, GuestAddr(0), b"evil"), Err(wrong));
-    assert_eq!(m1.slice(&t.s2, GuestAddr(0), 1), Err(wrong));
-    assert_eq!(m1.slice_mut(&mut t.s2, GuestAddr(0), 1), Err(wrong));
+    assert_eq!(m1.slice(&t.s2, GuestAddr(0), 1u64), Err(wrong));
+    assert_eq!(m1.slice_mut(&mut t.s2, GuestAddr(0), 1u64), Err(wrong));
     wrong_store(
         m1.write(&mut t.s2, GuestAddr(0), b"evil")
             .map_err(Error::from),
@@ -207,7 +207,7 @@ fn memories(config: &Config) -> Result<(), Error> {
     wrong_store(m1.data_and_store_mut(&mut t.s2).map(|_| ()), &msg);
     // Store 2's memory is untouched.
     assert_eq!(m2.size(&t.s2)?, 1);
-    assert_eq!(m2.slice(&t.s2, GuestAddr(0), 4)?, [0; 4]);
+    assert_eq!(m2.slice(&t.s2, GuestAddr(0), 4u64)?, [0; 4]);
 
     // The right store.
     m1.write(&mut t.s1, GuestAddr(0), b"\x2a\x01\x02\x03")?;

@@ -56,7 +56,7 @@ pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{path}`"))?;
     // Load and validate (compiling on the interpreter is a cheap pass).
     let engine = Engine::new(&strata_api::Config::new()).map_err(|e| anyhow!("{e}"))?;
-    let module = Module::new(&engine, &bytes)
+    let module = Module::new_named(&engine, &bytes, &args.file)
         .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("cannot load `{path}`"))?;
     let tty = std::io::stderr().is_terminal();

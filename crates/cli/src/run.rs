@@ -49,7 +49,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         }
         crate::compile::load_artifact(&engine, &bytes)
     } else {
-        Module::new(&engine, &bytes).map_err(api_error)
+        Module::new_named(&engine, &bytes, &file).map_err(api_error)
     }
     .with_context(|| format!("cannot load `{path}`"))?;
 
@@ -81,6 +81,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         if !args.guest_args().is_empty() {
             bail!("arguments given, but the module exports neither `_start` nor `main` (use --invoke NAME)");
         }
+        // Instantiation ran the start function, if any; say that nothing
+        // else happened, so a missing entry point is not mistaken for a
+        // silent program.
+        eprintln!(
+            "note: `{path}` exports neither `_start` nor `main`, so nothing was called after instantiation; use --invoke NAME (exported functions: {})",
+            exported_functions(&module)
+        );
         return Ok(ExitCode::SUCCESS);
     };
 

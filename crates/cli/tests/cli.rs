@@ -87,7 +87,16 @@ fn binary_modules_run() {
 #[test]
 fn module_without_entry_point_only_instantiates() {
     let file = temp_file("no_entry", "numbers.wat", NUMBERS);
-    assert_eq!(strata(&["run", &file]).ok(), "");
+    let out = strata(&["run", &file]);
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert_eq!(out.stdout, "", "{out:#?}");
+    // It says that nothing was called, and what could be.
+    assert!(
+        out.stderr.contains("exports neither `_start` nor `main`")
+            && out.stderr.contains("nothing was called")
+            && out.stderr.contains("--invoke"),
+        "{out:#?}"
+    );
 }
 
 #[test]
@@ -99,6 +108,16 @@ fn missing_and_malformed_files_are_errors() {
     assert!(err.contains("cannot load"), "{err}");
     let file = temp_file("malformed", "bad.wasm", "\0asm\x02\0\0\0");
     strata(&["run", &file]).err();
+    // A text that does not parse: the error names the file, line and
+    // column, and no binary offset (there is none).
+    let file = temp_file(
+        "malformed",
+        "unparsed.wat",
+        "(module\n  (func (i32.const)))",
+    );
+    let err = strata(&["run", &file]).err().to_string();
+    assert!(err.contains(&format!("{file}:2:")), "{err}");
+    assert!(!err.contains("at offset"), "{err}");
 }
 
 #[test]
@@ -183,12 +202,9 @@ fn traps_are_errors() {
 
 #[test]
 fn unbuilt_tiers_are_clear_errors() {
-    let unbuilt: &[&str] = if cfg!(feature = "jit") {
-        &["aot"]
-    } else {
-        &["jit", "aot"]
-    };
-    for &tier in unbuilt {
+    let built = built_tiers();
+    let unbuilt = ["jit", "aot"].into_iter().filter(|t| !built.contains(t));
+    for tier in unbuilt {
         let err = strata(&["run", "--tier", tier, "examples/fib.wat"])
             .err()
             .to_string();

@@ -283,6 +283,8 @@ struct TrapInner {
     /// Set when the trap is a wasm exception on its way out of a tier (or a
     /// host function): the exception, in the store that threw it.
     exception: Option<ExnAddr>,
+    /// The host function that raised a [`TrapCode::HostError`], if known.
+    host_function: Option<String>,
 }
 
 /// A trap: its code, an optional detail message, and a wasm backtrace.
@@ -300,6 +302,7 @@ impl Trap {
             frames: Vec::new(),
             exit_status: None,
             exception: None,
+            host_function: None,
         }))
     }
 
@@ -312,6 +315,7 @@ impl Trap {
             frames: Vec::new(),
             exit_status: None,
             exception: None,
+            host_function: None,
         }))
     }
 
@@ -326,6 +330,7 @@ impl Trap {
             frames: Vec::new(),
             exit_status: Some(status),
             exception: None,
+            host_function: None,
         }))
     }
 
@@ -341,6 +346,7 @@ impl Trap {
             frames: Vec::new(),
             exit_status: None,
             exception: Some(exn),
+            host_function: None,
         }))
     }
 
@@ -357,6 +363,22 @@ impl Trap {
     /// The trap code.
     pub fn code(&self) -> TrapCode {
         self.0.code
+    }
+
+    /// Name the host function (`module.field`) that raised this trap, if
+    /// it is a host error not named already (the innermost host function
+    /// names it; traps of other codes pass through host functions unnamed).
+    #[cold]
+    pub fn in_host_function(mut self, name: &str) -> Self {
+        if self.0.code == TrapCode::HostError && self.0.host_function.is_none() {
+            self.0.host_function = Some(name.to_string());
+        }
+        self
+    }
+
+    /// The host function that raised this host error, if known.
+    pub fn host_function(&self) -> Option<&str> {
+        self.0.host_function.as_deref()
     }
 
     /// The detail message, if any.
@@ -384,9 +406,12 @@ impl From<TrapCode> for Trap {
 
 impl core::fmt::Display for Trap {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match &self.0.message {
-            Some(m) => write!(f, "{}: {m}", self.0.code)?,
-            None => write!(f, "{}", self.0.code)?,
+        write!(f, "{}", self.0.code)?;
+        if let Some(name) = &self.0.host_function {
+            write!(f, " in `{name}`")?;
+        }
+        if let Some(m) = &self.0.message {
+            write!(f, ": {m}")?;
         }
         for frame in &self.0.frames {
             write!(f, "\n  at {} (func {})", frame.name, frame.func.0)?;

@@ -45,17 +45,44 @@ pub struct LoadErrorInner {
     /// Byte offset in the module (0 for text parse errors, whose message
     /// carries the line and column instead).
     pub offset: usize,
+    /// Whether the error is in the text form: the message locates it (file,
+    /// line and column), and there is no binary offset to show.
+    pub in_text: bool,
 }
 
 /// An error loading a module: its kind, message and byte offset. One word wide.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} (at offset {:#x})", .0.kind, .0.offset)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError(Box<LoadErrorInner>);
+
+impl core::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.0.in_text {
+            write!(f, "{}", self.0.kind)
+        } else {
+            write!(f, "{} (at offset {:#x})", self.0.kind, self.0.offset)
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 impl LoadError {
     /// An error of the given kind at `offset`.
     pub fn new(kind: LoadErrorKind, offset: usize) -> Self {
-        LoadError(Box::new(LoadErrorInner { kind, offset }))
+        LoadError(Box::new(LoadErrorInner {
+            kind,
+            offset,
+            in_text: false,
+        }))
+    }
+
+    /// An error in a module's text form, which `message` locates (offset 0).
+    pub fn in_text(message: String) -> Self {
+        LoadError(Box::new(LoadErrorInner {
+            kind: LoadErrorKind::Malformed(message),
+            offset: 0,
+            in_text: true,
+        }))
     }
 
     /// What went wrong.

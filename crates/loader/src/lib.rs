@@ -60,8 +60,22 @@ impl Loader {
     /// line and column).
     #[cfg(feature = "wat")]
     pub fn load_wat(&self, text: &str) -> Result<ValidModule, LoadError> {
-        let bytes = wat::parse_str(text)
-            .map_err(|e| LoadError::new(LoadErrorKind::Malformed(e.to_string()), 0))?;
+        self.load_wat_from(text, None)
+    }
+
+    /// As [`Loader::load_wat`], with the text's file named in parse errors.
+    #[cfg(feature = "wat")]
+    pub fn load_wat_from(
+        &self,
+        text: &str,
+        path: Option<&std::path::Path>,
+    ) -> Result<ValidModule, LoadError> {
+        let bytes = wat::parse_str(text).map_err(|mut e| {
+            if let Some(path) = path {
+                e.set_path(path);
+            }
+            LoadError::in_text(e.to_string())
+        })?;
         self.load(&bytes)
     }
 
@@ -69,6 +83,17 @@ impl Loader {
     /// text.
     #[cfg(feature = "wat")]
     pub fn load_any(&self, bytes: &[u8]) -> Result<ValidModule, LoadError> {
+        self.load_any_from(bytes, None)
+    }
+
+    /// As [`Loader::load_any`], with the file the bytes came from named in
+    /// text parse errors.
+    #[cfg(feature = "wat")]
+    pub fn load_any_from(
+        &self,
+        bytes: &[u8],
+        path: Option<&std::path::Path>,
+    ) -> Result<ValidModule, LoadError> {
         if bytes.starts_with(b"\0asm") {
             return self.load(bytes);
         }
@@ -78,6 +103,6 @@ impl Loader {
                 e.valid_up_to(),
             )
         })?;
-        self.load_wat(text)
+        self.load_wat_from(text, path)
     }
 }

@@ -84,7 +84,7 @@ fn memory32(config: &Config) -> Result<String, Box<dyn std::error::Error>> {
     let memory = instance
         .get_memory(&store, "memory")
         .ok_or("no memory export")?;
-    let host_view = memory.slice(&store, last as u64, 8)?;
+    let host_view = memory.slice(&store, last as u64, 8u64)?;
     let (memories, grows, refused) = creator.counts().get();
     Ok(format!(
         "memory32: grow(1) = {first}, grow(2) = {second}, now {} pages; read back {read:#x} (host sees {:#x}); {memories} memory, {grows} grows, {refused} refused",
