@@ -52,7 +52,9 @@ usage: cargo xtask <command> [options]
 
 commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
-         then the core spec scope and the WASI testsuite in every built tier
+         then the core spec scope and the WASI testsuite in every built tier,
+         and part of the core scope on the example tier plugin
+         (examples/trace-tier, loaded with --tier-plugin)
   spec   only the core spec scope and the WASI testsuite
   bench [--quick] [--only NAME] [--engine NAME] [--ab A B]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
@@ -161,6 +163,7 @@ fn real_main() -> Result<()> {
             steps.cargo("test", &["test", "--workspace"])?;
             spec(&mut steps, &suite, BUILT_TIERS)?;
             wasi(&mut steps, BUILT_TIERS)?;
+            plugin(&mut steps, &suite)?;
             steps.finish();
             Ok(())
         }
@@ -217,6 +220,58 @@ fn wasi(steps: &mut Steps, tiers: &[&str]) -> Result<()> {
         steps.cargo_with_summary(&name, &args)?;
     }
     Ok(())
+}
+
+/// Spec files of the core scope that `plugin` runs on the example plugin:
+/// numerics, memory32 and memory64 addressing, calls within and across
+/// instances (the latter go through the store, the SDK's `call_from`).
+const PLUGIN_SPEC_FILES: &[&str] = &[
+    "i32.wast",
+    "i64.wast",
+    "address.wast",
+    "address64.wast",
+    "memory64.wast",
+    "call.wast",
+    "call_indirect.wast",
+    "linking.wast",
+    "imports.wast",
+];
+
+/// The example tier plugin (`examples/trace-tier`), built as a library and
+/// loaded by `strata --tier-plugin`: part of the core scope when the suite
+/// is here, else the repository's examples.
+fn plugin(steps: &mut Steps, suite: &Suite) -> Result<()> {
+    steps.cargo(
+        "plugin build",
+        &["build", "--release", "-p", "strata-trace-tier"],
+    )?;
+    let root = steps::workspace_root()?;
+    let library = root
+        .join("target/release")
+        .join(format!(
+            "{}strata_trace_tier{}",
+            std::env::consts::DLL_PREFIX,
+            std::env::consts::DLL_SUFFIX
+        ))
+        .to_string_lossy()
+        .into_owned();
+    let mut args = vec!["run", "--release", "-p", "strata-cli", "--"];
+    match suite {
+        Suite::Dir(dir) => {
+            let files: Vec<String> = PLUGIN_SPEC_FILES
+                .iter()
+                .map(|f| dir.join(f).to_string_lossy().into_owned())
+                .collect();
+            args.extend_from_slice(&["wast", "--tier-plugin", &library]);
+            args.extend(files.iter().map(String::as_str));
+            steps.cargo_with_summary("spec (plugin)", &args)
+        }
+        Suite::Fallback => {
+            suite::warn_fallback();
+            args.extend_from_slice(&["run", "--tier-plugin", &library, "examples/sort64.wat"]);
+            steps.cargo("run (plugin)", &args)
+        }
+    }
 }
 
 /// The core spec scope in each of `tiers`.

@@ -52,6 +52,10 @@ pub enum ErrorKind {
     MissingExport,
     /// A host access to a linear memory was out of bounds.
     MemoryAccess,
+    /// A tier plugin could not be loaded: the library does not open, has no
+    /// entry symbol, or was built for another plugin ABI, Strata version,
+    /// compiler or target (the message names both sides).
+    Plugin,
     /// A handle, or a reference inside a value, made by one store was used
     /// with another (the message names the kind of handle and both stores,
     /// as in "a Func of store #3 used with store #5"). Nothing was done.
@@ -76,6 +80,7 @@ impl core::fmt::Display for ErrorKind {
             ErrorKind::Type => f.write_str("type error"),
             ErrorKind::MissingExport => f.write_str("missing export"),
             ErrorKind::MemoryAccess => f.write_str("memory access error"),
+            ErrorKind::Plugin => f.write_str("plugin error"),
             ErrorKind::WrongStore => f.write_str("wrong store"),
             ErrorKind::Exit(status) => write!(f, "exit with status {status}"),
         }

@@ -101,13 +101,14 @@
 //! | `interp` | yes     | the interpreter tier, used when no tier is configured |
 //! | `jit`    | no      | the baseline JIT tier (`Jit`, x86-64), set with [`Config::tier`] |
 //! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`] |
+//! | `plugins` | no     | `Config::load_tier`: tiers loaded from plugin libraries at run time |
 //!
 //! Without a built-in tier, a tier must be given with [`Config::tier`].
-// `unsafe` is forbidden, except with the `aot` feature, where the one
-// `unsafe fn` (`Module::deserialize`: loading an artifact runs its code, a
-// trust decision left to the caller) is allowed by name.
-#![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
-#![cfg_attr(feature = "aot", deny(unsafe_code))]
+// `unsafe` is denied, and allowed by name in two places: the tier-plugin
+// descriptor and loader (`plugin`: opening a library runs its code), and,
+// with the `aot` feature, `Module::deserialize` (loading an artifact runs
+// its code). Both are trust decisions left to the caller.
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod config;
@@ -124,7 +125,9 @@ mod limits;
 mod linker;
 mod memory;
 mod module;
+mod plugin;
 mod store;
+pub mod tier;
 mod typed;
 mod types;
 mod val;

@@ -58,8 +58,8 @@ pub struct CompileArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Execution tier.
-    #[arg(long, value_enum, default_value_t = TierName::Interp)]
-    pub tier: TierName,
+    #[command(flatten)]
+    pub tier: TierArgs,
 
     /// Export to call (default: `_start`, else `main`, else only the start
     /// function runs). The arguments after FILE are then its parameters,
@@ -146,12 +146,28 @@ impl LimitArgs {
     }
 }
 
+/// `--tier` and `--tier-plugin`: which execution tier runs the code.
+#[derive(Debug, Args)]
+pub struct TierArgs {
+    /// Execution tier.
+    #[arg(long, value_enum, default_value_t = TierName::Interp)]
+    pub tier: TierName,
+
+    /// Run on the tier of this plugin library (built with
+    /// `strata_api::export_tier!`, e.g. `cargo build -p strata-trace-tier`)
+    /// instead of a built-in one. Its code runs in this process: load only
+    /// plugins you trust. A plugin built for another Strata version,
+    /// compiler or target is refused.
+    #[arg(long, value_name = "PATH", conflicts_with = "tier")]
+    pub tier_plugin: Option<PathBuf>,
+}
+
 /// Arguments of `strata wast`.
 #[derive(Debug, Args)]
 pub struct WastArgs {
     /// Execution tier.
-    #[arg(long, value_enum, default_value_t = TierName::Interp)]
-    pub tier: TierName,
+    #[command(flatten)]
+    pub tier: TierArgs,
 
     /// A scope file listing `.wast` names, one per line (`#` starts a
     /// comment); names are relative to the parent of the scope file's folder,
@@ -167,6 +183,13 @@ pub struct WastArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
+    /// Also run the conformance kit's own checks on the tier (trap
+    /// backtraces, untrusted memory offsets, exceptions across host
+    /// functions, fuel, interruption and call depth, memory64 past 4 GiB),
+    /// each counted in the total.
+    #[arg(long)]
+    pub kit: bool,
+
     /// `.wast` files to run (after those of `--scope`).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -176,8 +199,8 @@ pub struct WastArgs {
 #[derive(Debug, Args)]
 pub struct WasiTestArgs {
     /// Execution tier.
-    #[arg(long, value_enum, default_value_t = TierName::Interp)]
-    pub tier: TierName,
+    #[command(flatten)]
+    pub tier: TierArgs,
 
     /// A wasi-testsuite checkout: runs every `tests/*/testsuite/wasm32-wasip1`
     /// folder in it (default when no FOLDER is given:

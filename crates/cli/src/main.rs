@@ -12,11 +12,11 @@
 //! Every failure (unreadable file, malformed module, link error, trap) is
 //! reported as one `error: ...` message on stderr with exit code 1; nothing
 //! here panics on user input.
-// `unsafe` is forbidden, except with the `aot` feature, where running an
-// artifact the user named on the command line is one `unsafe` call
-// (`run::load_artifact`): the user makes that trust decision.
-#![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
-#![cfg_attr(feature = "aot", deny(unsafe_code))]
+// `unsafe` is denied, except for two calls that run code the user named on
+// the command line, the user's trust decision: loading a tier plugin
+// (`tier::plugin_config`) and, with the `aot` feature, an artifact
+// (`compile::load_artifact`).
+#![deny(unsafe_code)]
 
 mod cli;
 mod compile;

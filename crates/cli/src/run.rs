@@ -34,7 +34,7 @@ const TRAP_EXIT_STATUS: u8 = 134;
 /// On any failure to read, load, link, instantiate or call the module, or to
 /// parse the arguments.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let config = tier::engine_config(args.tier)?;
+    let config = tier::engine_config(&args.tier)?;
     let file = args.file();
     let path = file.display();
     let bytes = fs::read(&file).with_context(|| format!("cannot read `{path}`"))?;

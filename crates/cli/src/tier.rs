@@ -1,14 +1,18 @@
-//! The `--tier` option: which execution tier runs the code.
+//! The `--tier` and `--tier-plugin` options: which execution tier runs the
+//! code.
 //!
 //! The interpreter is always built and the JIT with the `jit` feature (on by
 //! default); `aot` with the `aot` feature (off by default, as it builds
-//! Cranelift); a tier not built in fails with a clear message.
+//! Cranelift); a tier not built in fails with a clear message. A plugin
+//! tier is loaded with `Config::load_tier`, which checks its build.
 
 #[cfg(not(all(feature = "jit", feature = "aot")))]
 use anyhow::bail;
 use anyhow::Result;
 use clap::ValueEnum;
 use strata_api::Config;
+
+use crate::cli::TierArgs;
 
 /// A tier name as given on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -21,22 +25,28 @@ pub enum TierName {
     Aot,
 }
 
-impl TierName {
-    /// The name as typed on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TierName::Interp => "interp",
-            TierName::Jit => "jit",
-            TierName::Aot => "aot",
-        }
+/// An engine configuration that executes on the tier `args` name.
+///
+/// # Errors
+/// If the tier is not built into this binary, or the plugin is refused.
+pub fn engine_config(args: &TierArgs) -> Result<Config> {
+    match &args.tier_plugin {
+        Some(path) => plugin_config(path),
+        None => builtin_config(args.tier),
     }
 }
 
-/// An engine configuration that executes on `tier`.
-///
-/// # Errors
-/// If the tier is not built into this binary.
-pub fn engine_config(tier: TierName) -> Result<Config> {
+/// An engine configuration on the tier of the plugin at `path`.
+#[allow(unsafe_code)]
+fn plugin_config(path: &std::path::Path) -> Result<Config> {
+    // SAFETY: the user named the plugin with `--tier-plugin`, the trust
+    // decision `load_tier` asks for (its help says the code runs in this
+    // process); `load_tier` checks the plugin's build before using it.
+    unsafe { Config::new().load_tier(path) }.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// An engine configuration on the built-in `tier`.
+fn builtin_config(tier: TierName) -> Result<Config> {
     match tier {
         TierName::Interp => Ok(Config::new()),
         #[cfg(feature = "jit")]
@@ -48,9 +58,8 @@ pub fn engine_config(tier: TierName) -> Result<Config> {
         #[cfg(feature = "aot")]
         TierName::Aot => Ok(Config::new().tier(std::sync::Arc::new(strata_api::Aot::default()))),
         #[cfg(not(feature = "aot"))]
-        TierName::Aot => bail!(
-            "tier `{}` is not built into this binary (enable the `aot` feature)",
-            tier.as_str()
-        ),
+        TierName::Aot => {
+            bail!("tier `aot` is not built into this binary (enable the `aot` feature)")
+        }
     }
 }

@@ -17,7 +17,8 @@ use crate::tier;
 /// # Errors
 /// If the tier is not built, or the suite or a folder cannot be read.
 pub fn wasi_test(args: &WasiTestArgs) -> Result<ExitCode> {
-    let config = tier::engine_config(args.tier)?;
+    let config = tier::engine_config(&args.tier)?;
+    let tier_name = config.get_tier().map_or("interp", |t| t.name());
     let mut dirs = args.dirs.clone();
     if dirs.is_empty() || args.testsuite.is_some() {
         let suite = args
@@ -39,7 +40,7 @@ pub fn wasi_test(args: &WasiTestArgs) -> Result<ExitCode> {
             writeln!(
                 out,
                 "tier {}: {} test(s) in {:.1} s",
-                args.tier.as_str(),
+                tier_name,
                 report.tests.len(),
                 started.elapsed().as_secs_f64()
             )

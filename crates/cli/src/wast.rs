@@ -5,7 +5,8 @@
 //! parallel, each in a fresh store. The report lists each file's counts and
 //! failures, and its last line is the total, `N passed, N failed, N skipped`.
 //! The exit code is 1 if anything failed; skipped directives do not fail the
-//! run but are called out just before the total. `--fuel` and `--timeout`
+//! run but are called out just before the total. `--kit` adds the
+//! conformance kit's own checks (one line each, each counted in the total). `--fuel` and `--timeout`
 //! bound each directive: one past a bound fails, with the bound named.
 
 use std::io::Write;
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
-use strata_conformance::{read_scope, DirectiveLimits, Runner};
+use strata_conformance::{read_scope, run_checks, DirectiveLimits, KitReport, Runner};
 
 use crate::cli::WastArgs;
 use crate::tier;
@@ -25,7 +26,7 @@ use crate::tier;
 /// that does not exist, or no file is given. Failing tests are not errors:
 /// they are reported and set exit code 1.
 pub fn wast(args: &WastArgs) -> Result<ExitCode> {
-    let config = tier::engine_config(args.tier)?;
+    let config = tier::engine_config(&args.tier)?;
     let mut files = match &args.scope {
         Some(scope) => scope_files(scope)?,
         None => Vec::new(),
@@ -35,7 +36,7 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
         bail!("no .wast files given (pass FILE... or --scope SCOPE_TXT)");
     }
 
-    let mut runner = Runner::new(config).map_err(|err| anyhow!("{err}"))?;
+    let mut runner = Runner::new(config.clone()).map_err(|err| anyhow!("{err}"))?;
     if let Some(jobs) = args.jobs {
         runner = runner.with_parallelism(jobs);
     }
@@ -43,8 +44,15 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
         fuel: args.limits.fuel,
         timeout: args.limits.timeout,
     });
-    let report = runner.run_files(&files);
-
+    let report = KitReport {
+        suite: runner.run_files(&files),
+        checks: if args.kit {
+            run_checks(&config)
+        } else {
+            Vec::new()
+        },
+    };
+    let checks_failed = report.checks.len() - report.checks_passed();
     let text = report.render();
     let (body, totals) = text.rsplit_once('\n').unwrap_or(("", &text));
     let mut out = std::io::stdout().lock();
@@ -56,11 +64,12 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
         writeln!(
             out,
             "tier {}: {} file(s), {} expected failure(s)",
-            args.tier.as_str(),
+            runner.engine().tier_name(),
             files.len(),
-            report.expected_failed
+            report.suite.expected_failed
         )?;
         let failed_files: Vec<String> = report
+            .suite
             .files
             .iter()
             .filter(|file| file.failed > 0)
@@ -69,19 +78,22 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
         if !failed_files.is_empty() {
             writeln!(out, "FAILED files: {}", failed_files.join(" "))?;
         }
-        if report.skipped > 0 {
+        if report.suite.skipped > 0 {
             writeln!(
                 out,
                 "NOTE: {} directive(s) SKIPPED: not run, not counted as passed",
-                report.skipped
+                report.suite.skipped
             )?;
+        }
+        if checks_failed > 0 {
+            writeln!(out, "FAILED checks of the kit: {checks_failed}")?;
         }
         writeln!(out, "{totals}")?;
         out.flush()
     };
     emit().context("cannot write to stdout")?;
 
-    Ok(if report.failed > 0 {
+    Ok(if report.suite.failed > 0 || checks_failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

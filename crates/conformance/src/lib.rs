@@ -28,6 +28,12 @@
 //! [`check_trap_backtraces`] is the kit's second check: the frames a trap
 //! names, which the spec suite does not look at.
 //!
+//! [`run_kit`] is the kit in one call, for any tier (built in, given with
+//! `Config::tier`, or a plugin loaded with `Config::load_tier`): spec files,
+//! then every check (backtraces, untrusted offsets, exceptions across host
+//! functions, fuel/interruption/call depth, memory64 past 4 GiB), with the
+//! runner's closing line (`strata wast --kit` from the command line).
+//!
 //! Each file runs in a fresh store with the `spectest` module
 //! ([`define_spectest`]); modules are encoded with the `wast` crate and
 //! loaded through `strata-api` like any embedder's. A panic while running a
@@ -43,6 +49,7 @@ mod directive;
 mod error;
 pub mod exceptions;
 mod expected;
+mod kit;
 mod limits;
 mod report;
 mod runner;
@@ -56,6 +63,7 @@ pub use backtrace::check_trap_backtraces;
 pub use error::Error;
 pub use exceptions::{check_exceptions, LIMIT as EXCEPTION_CHECK_LIMIT};
 pub use expected::{ExpectedFailures, ExpectedParseError};
+pub use kit::{run_checks, run_kit, CheckOutcome, KitReport};
 pub use limits::DirectiveLimits;
 pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};
 pub use runner::{run_files, Runner};

@@ -63,6 +63,6 @@ impl CompiledModule for InterpModule {
         args: &[Val],
         results: &mut Vec<Val>,
     ) -> Result<(), Trap> {
-        crate::exec::invoke(store, &self.module, func, args, results)
+        crate::exec::invoke(store, self, func, args, results)
     }
 }

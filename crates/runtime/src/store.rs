@@ -885,8 +885,36 @@ impl Store {
     }
 
     /// Call any function with `args` (checked against its signature here) and
-    /// return its results.
+    /// return its results, on behalf of the embedder (a host function called
+    /// this way sees no calling instance).
     pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.call_as(None, func, args)
+    }
+
+    /// Call any function from wasm code of instance `caller`: how a tier
+    /// calls what it does not run itself (a host function, or a wasm
+    /// function of another tier's module). A host function sees `caller`
+    /// (its memory, for width-generic host functions) and the call counts
+    /// toward the call depth; a wasm function runs on its own tier.
+    ///
+    /// # Errors
+    /// The callee's trap (or exception), or a host trap if `args` do not
+    /// match its signature.
+    pub fn call_from(
+        &mut self,
+        caller: InstanceAddr,
+        func: FuncAddr,
+        args: &[Val],
+    ) -> Result<Vec<Val>, Trap> {
+        self.call_as(Some(caller), func, args)
+    }
+
+    fn call_as(
+        &mut self,
+        caller: Option<InstanceAddr>,
+        func: FuncAddr,
+        args: &[Val],
+    ) -> Result<Vec<Val>, Trap> {
         if self.entries == 0
             && self.call_depth == 0
             && self.exceptions.wants_sweep(self.config.max_live_exceptions)
@@ -894,12 +922,17 @@ impl Store {
             self.sweep_exceptions();
         }
         self.entries += 1;
-        let r = self.invoke_entered(func, args);
+        let r = self.invoke_entered(caller, func, args);
         self.entries -= 1;
         r
     }
 
-    fn invoke_entered(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    fn invoke_entered(
+        &mut self,
+        caller: Option<InstanceAddr>,
+        func: FuncAddr,
+        args: &[Val],
+    ) -> Result<Vec<Val>, Trap> {
         let entity = self
             .funcs
             .get(func.index())
@@ -922,7 +955,7 @@ impl Store {
         match entity.kind {
             FuncKind::Host(f) => {
                 results.extend(result_types.iter().map(|t| Val::default_for(*t)));
-                self.call_host(&f, None, args, &mut results)?;
+                self.call_host(&f, caller, args, &mut results)?;
             }
             FuncKind::Wasm { instance, .. } => {
                 let code = self.instances[instance.index()].code.clone();

@@ -56,7 +56,7 @@ struct Executor {
 /// `module`.
 pub(crate) fn invoke(
     store: &mut Store,
-    module: &strata_ir::Module,
+    code: &InterpModule,
     func: FuncAddr,
     args: &[Val],
     results: &mut Vec<Val>,
@@ -69,14 +69,16 @@ pub(crate) fn invoke(
         instance,
         index,
         ..
-    } = strata_runtime::Entry::new(store, func, module, "interpreter")?;
+    } = strata_runtime::Entry::new(store, func, &code.module, "interpreter")?;
     let mut exec = Executor {
         stack: Vec::new(),
         frames: Vec::new(),
-        modules: Vec::new(),
+        // The entered instance runs `code`, whatever the store holds for it
+        // (a wrapping tier's module, say).
+        modules: vec![EnteredModule::entry(store, instance, code)],
         depth_at_entry: store.call_depth(),
     };
-    let module = exec.module_index(store, instance)?;
+    let module = 0;
     exec.stack.extend(args.iter().map(|a| value::to_raw(*a)));
     // The depth is restored however the entry ends, also when its first
     // frame is refused.
@@ -99,8 +101,10 @@ pub(crate) fn invoke(
 /// An instance whose interpreter code this invocation has entered.
 struct EnteredModule {
     instance: InstanceAddr,
-    /// Keeps the code alive (and in place) while `interp` points into it.
-    _code: Arc<dyn CompiledModule>,
+    /// Keeps the code alive (and in place) while `interp` points into it;
+    /// `None` for the module the invocation entered, which its caller
+    /// borrows for longer than the invocation lasts.
+    _code: Option<Arc<dyn CompiledModule>>,
     /// The same module, downcast once.
     interp: NonNull<InterpModule>,
     /// The store address of the instance's memory 0.
@@ -114,17 +118,29 @@ impl EnteredModule {
         let interp = NonNull::from(code.as_any().downcast_ref::<InterpModule>()?);
         Some(Self {
             instance,
-            _code: code,
+            _code: Some(code),
             interp,
             mem0: store.instance(instance).memories.first().copied(),
         })
     }
 
+    /// The module `invoke` was called on, for the instance it entered.
+    fn entry(store: &Store, instance: InstanceAddr, code: &InterpModule) -> Self {
+        Self {
+            instance,
+            _code: None,
+            interp: NonNull::from(code),
+            mem0: store.instance(instance).memories.first().copied(),
+        }
+    }
+
     #[allow(unsafe_code)]
     fn interp(&self) -> &InterpModule {
         // SAFETY: `interp` points into the allocation owned by `_code`, an
-        // `Arc` this struct holds for its whole life; `Arc` contents never
-        // move, and the module is immutable once compiled.
+        // `Arc` this struct holds for its whole life, or (for the entered
+        // module) at the module `invoke` borrows for the whole invocation,
+        // which outlives the executor holding this struct; `Arc` contents
+        // never move, and the module is immutable once compiled.
         unsafe { self.interp.as_ref() }
     }
 }
