@@ -190,7 +190,8 @@ pub struct WastArgs {
     #[arg(long)]
     pub kit: bool,
 
-    /// `.wast` files to run (after those of `--scope`).
+    /// `.wast` files to run (after those of `--scope`); a directory stands for
+    /// the `.wast` files in it.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
-use strata_conformance::{read_scope, run_checks, DirectiveLimits, KitReport, Runner};
+use strata_conformance::{
+    read_scope, run_checks, wast_files_in, DirectiveLimits, KitReport, Runner,
+};
 
 use crate::cli::WastArgs;
 use crate::tier;
@@ -31,7 +33,13 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
         Some(scope) => scope_files(scope)?,
         None => Vec::new(),
     };
-    files.extend(args.files.iter().cloned());
+    for file in &args.files {
+        if file.is_dir() {
+            files.extend(wast_files_in(file).map_err(|err| anyhow!("{err}"))?);
+        } else {
+            files.push(file.clone());
+        }
+    }
     if files.is_empty() {
         bail!("no .wast files given (pass FILE... or --scope SCOPE_TXT)");
     }

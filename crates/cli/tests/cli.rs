@@ -371,6 +371,50 @@ fn fuel_and_timeout_bound_a_guest_in_every_built_tier() {
 }
 
 #[test]
+fn wast_runs_the_scripts_of_a_directory_and_the_kit() {
+    let one = temp_file(
+        "wast-dir",
+        "one.wast",
+        r#"(module (func (export "f") (result i32) (i32.const 1)))
+           (assert_return (invoke "f") (i32.const 1))"#,
+    );
+    temp_file(
+        "wast-dir",
+        "two.wast",
+        "(assert_malformed (module quote \"(func\") \"\")",
+    );
+    temp_file("wast-dir", "notes.txt", "not a script");
+    let dir = std::path::Path::new(&one)
+        .parent()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = strata(&["wast", &dir]);
+    let text = out.ok();
+    assert!(text.contains("2 file(s)"), "{out:#?}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("3 passed, 0 failed, 0 skipped"),
+        "{out:#?}"
+    );
+    // With the kit, its five checks count too.
+    let out = strata(&["wast", "--kit", &dir]);
+    let text = out.ok();
+    assert!(
+        text.contains("check memory64 past 4 GiB: passed"),
+        "{out:#?}"
+    );
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("8 passed, 0 failed, 0 skipped"),
+        "{out:#?}"
+    );
+}
+
+#[test]
 fn wast_bounds_each_directive_with_fuel_and_timeout() {
     let file = temp_file(
         "wast-limits",

@@ -69,7 +69,7 @@ pub use report::{Failure, FileReport, SuiteReport, FAILURES_SHOWN_PER_FILE};
 pub use runner::{run_files, Runner};
 pub use scope::{
     core_scope_files, default_testsuite_dir, read_scope, run_core_scope, run_core_scope_in,
-    TESTSUITE_ENV,
+    wast_files_in, TESTSUITE_ENV,
 };
 pub use spectest::{define_spectest, SPECTEST};
 pub use untrusted::check_untrusted_memory_offsets;

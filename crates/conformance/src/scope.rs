@@ -75,6 +75,27 @@ pub fn run_core_scope_in(config: Config, suite_dir: &Path) -> Result<SuiteReport
     Ok(Runner::new(config)?.run_files(&files))
 }
 
+/// The `.wast` files directly in `dir`, sorted by name (for running a
+/// directory of scripts, as `strata wast DIR` does).
+///
+/// # Errors
+/// If `dir` cannot be read.
+pub fn wast_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "wast") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Run the core scope of the default suite ([`default_testsuite_dir`]).
 ///
 /// # Errors

@@ -959,7 +959,12 @@ impl Store {
             }
             FuncKind::Wasm { instance, .. } => {
                 let code = self.instances[instance.index()].code.clone();
-                code.invoke(self, func, args, &mut results)?;
+                // However the tier's code ends, the call depth is what it
+                // was before (a tier cannot leave it off after a trap).
+                let depth = self.call_depth;
+                let outcome = code.invoke(self, func, args, &mut results);
+                self.call_depth = depth;
+                outcome?;
             }
         }
         Ok(results)
