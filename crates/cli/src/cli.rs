@@ -183,6 +183,12 @@ pub struct WastArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
+    /// The expected failures of the tier: a file of `FILE.wast:LINE reason`
+    /// lines as in `crates/conformance/expected/` (default: the built-in
+    /// tier's committed list; none for a plugin).
+    #[arg(long, value_name = "FILE")]
+    pub expected_failures: Option<PathBuf>,
+
     /// Also run the conformance kit's own checks on the tier (trap
     /// backtraces, untrusted memory offsets, exceptions across host
     /// functions, fuel, interruption and call depth, memory64 past 4 GiB),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 use strata_conformance::{
-    read_scope, run_checks, wast_files_in, DirectiveLimits, KitReport, Runner,
+    read_scope, run_checks, wast_files_in, DirectiveLimits, ExpectedFailures, KitReport, Runner,
 };
 
 use crate::cli::WastArgs;
@@ -45,6 +45,14 @@ pub fn wast(args: &WastArgs) -> Result<ExitCode> {
     }
 
     let mut runner = Runner::new(config.clone()).map_err(|err| anyhow!("{err}"))?;
+    if let Some(list) = &args.expected_failures {
+        let text = std::fs::read_to_string(list)
+            .with_context(|| format!("cannot read `{}`", list.display()))?;
+        let expected = ExpectedFailures::parse(&text)
+            .map_err(|err| anyhow!("{err}"))
+            .with_context(|| format!("`{}` is not an expected-failure list", list.display()))?;
+        runner = runner.with_expected_failures(expected);
+    }
     if let Some(jobs) = args.jobs {
         runner = runner.with_parallelism(jobs);
     }

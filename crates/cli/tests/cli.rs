@@ -415,6 +415,32 @@ fn wast_runs_the_scripts_of_a_directory_and_the_kit() {
 }
 
 #[test]
+fn wast_takes_an_expected_failure_list() {
+    let file = temp_file(
+        "wast-expected",
+        "fails.wast",
+        "(module (func (export \"f\") (result i32) (i32.const 1)))\n(assert_return (invoke \"f\") (i32.const 2))",
+    );
+    let list = temp_file(
+        "wast-expected",
+        "list.txt",
+        "fails.wast:2 returns 1, not 2\n",
+    );
+    let out = strata(&["wast", &file]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    let out = strata(&["wast", "--expected-failures", &list, &file]);
+    let text = out.ok();
+    assert!(text.contains("1 expected failure(s)"), "{out:#?}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("1 passed, 0 failed, 0 skipped"),
+        "{out:#?}"
+    );
+}
+
+#[test]
 fn wast_bounds_each_directive_with_fuel_and_timeout() {
     let file = temp_file(
         "wast-limits",
