@@ -69,8 +69,17 @@ pub trait CompiledModule: AsAny + Send + Sync + 'static {
     /// module) with arguments already checked against its type, and write its
     /// results. [`Entry::new`] does what every implementation does first.
     /// Callers go through [`Store::invoke`], never here directly: it checks
-    /// the arguments and knows when no wasm frame is live (when it may
-    /// reclaim unreachable exceptions).
+    /// the arguments, knows when no wasm frame is live (when it may
+    /// reclaim unreachable exceptions), and restores the call depth however
+    /// this returns.
+    ///
+    /// The implementation must, for every wasm frame it runs: count it with
+    /// [`Store::enter_call`]/[`Store::leave_call`]; call
+    /// `store.interrupt_mut().check()` at function entry and loop headers
+    /// (fuel and interruption); call what it does not run itself (host
+    /// functions, other tiers' modules) with [`Store::call_from`], which
+    /// gives host functions their caller; and on a trap append one
+    /// [`strata_ir::TrapFrame`] per live frame, innermost first.
     fn invoke(
         &self,
         store: &mut Store,
