@@ -5,7 +5,8 @@
 //! same pass into a [`strata_ir::Module`] whose invariants (no unreachable
 //! code, resolved block structure, ...) are documented in [`strata_ir::op`].
 //! With the default `wat` feature, [`Loader::load_wat`] and
-//! [`Loader::load_any`] accept the text format too.
+//! [`Loader::load_any`] accept the text format too, and [`binary_form`] gives
+//! the binary encoding of a module given in either form.
 //!
 //! Errors are [`LoadError`]s: malformed (decoding), invalid (validation) or
 //! unsupported (valid, but using something Strata does not implement), always
@@ -69,15 +70,29 @@ impl Loader {
     /// text.
     #[cfg(feature = "wat")]
     pub fn load_any(&self, bytes: &[u8]) -> Result<ValidModule, LoadError> {
-        if bytes.starts_with(b"\0asm") {
-            return self.load(bytes);
-        }
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            LoadError::new(
-                LoadErrorKind::Malformed(format!("text is not valid UTF-8: {e}")),
-                e.valid_up_to(),
-            )
-        })?;
-        self.load_wat(text)
+        self.load(&binary_form(bytes)?)
     }
+}
+
+/// The binary form of a module given in either form: `bytes` themselves if
+/// they start with `\0asm`, else `bytes` parsed as text and encoded (what
+/// [`Loader::load_any`] loads). Nothing is validated.
+///
+/// # Errors
+/// Text that is not UTF-8 or does not parse: malformed (the message carries
+/// the line and column).
+#[cfg(feature = "wat")]
+pub fn binary_form(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, LoadError> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        LoadError::new(
+            LoadErrorKind::Malformed(format!("text is not valid UTF-8: {e}")),
+            e.valid_up_to(),
+        )
+    })?;
+    wat::parse_str(text)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| LoadError::new(LoadErrorKind::Malformed(e.to_string()), 0))
 }
