@@ -99,12 +99,13 @@
 //! |----------|---------|------------------------------------------------------|
 //! | `interp` | yes     | the interpreter tier, used when no tier is configured |
 //! | `jit`    | no      | the baseline JIT tier (`Jit`, x86-64), set with [`Config::tier`] |
-//! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`] |
+//! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`]; artifacts (`Engine::precompile_module`, `Module::deserialize`, `Module::deserialize_trusted`, keys and signatures in `artifact`) |
 //!
 //! Without a built-in tier, a tier must be given with [`Config::tier`].
-// `unsafe` is forbidden, except with the `aot` feature, where the one
-// `unsafe fn` (`Module::deserialize`: loading an artifact runs its code, a
-// trust decision left to the caller) is allowed by name.
+// `unsafe` is forbidden, except with the `aot` feature, where the
+// `unsafe fn`s that load an artifact (`Module::deserialize` and
+// `deserialize_trusted`: loading an artifact runs its code, a trust
+// decision left to the caller) are allowed by name.
 #![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
 #![cfg_attr(feature = "aot", deny(unsafe_code))]
 #![deny(missing_docs)]
@@ -150,8 +151,11 @@ pub use typed::{HostFuncType, HostValType, TypedFunc, WasmList, WasmTy};
 pub use types::ExternType;
 pub use val::{AnyRef, ExnRef, ExternRef, Val};
 
+/// Artifacts of the AOT tier: their checks, keys and signatures.
 #[cfg(feature = "aot")]
-pub use strata_aot::{Aot, AotModule, ArtifactError};
+pub use strata_aot::artifact;
+#[cfg(feature = "aot")]
+pub use strata_aot::{Aot, AotModule, ArtifactError, ArtifactPolicy};
 /// The interpreter tier (the default).
 #[cfg(feature = "interp")]
 pub use strata_interp::Interp;

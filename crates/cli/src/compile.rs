@@ -71,7 +71,7 @@ pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
         }
     };
     let artifact = strata_api::Aot::default()
-        .compile_artifact(module.ir(), args.target.as_deref(), &progress)
+        .compile_artifact(&bytes, module.ir().features, args.target.as_deref(), &progress)
         .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("cannot compile `{path}`"))?;
     if tty {
