@@ -6,21 +6,25 @@
 //!   conformance runner;
 //! - `strata wasi-test [--testsuite DIR] [FOLDERS...]` runs the official
 //!   WASI testsuite;
-//! - `strata compile FILE -o OUT [--target TRIPLE]` writes an AOT artifact
-//!   (with the `aot` feature), which `strata run --allow-precompiled` recognizes by its magic.
+//! - `strata compile FILE -o OUT [--target TRIPLE] [--sign KEYFILE]` writes
+//!   an AOT artifact (with the `aot` feature), which `strata run
+//!   --allow-precompiled [--trust PUBKEYFILE]` recognizes by its magic;
+//! - `strata keygen KEYFILE` makes the key pair `--sign` and `--trust` take.
 //!
 //! Every failure (unreadable file, malformed module, link error, trap) is
 //! reported as one `error: ...` message on stderr with exit code 1; nothing
 //! here panics on user input.
 // `unsafe` is forbidden, except with the `aot` feature, where running an
 // artifact the user named on the command line is one `unsafe` call
-// (`run::load_artifact`): the user makes that trust decision.
+// (`compile::load_artifact`): the user makes that trust decision, with
+// `--allow-precompiled` and, if given, the keys of `--trust`.
 #![cfg_attr(not(feature = "aot"), forbid(unsafe_code))]
 #![cfg_attr(feature = "aot", deny(unsafe_code))]
 
 mod cli;
 mod compile;
 mod host;
+mod keys;
 mod limits;
 mod run;
 mod tier;
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Wast(args) => wast::wast(&args),
         Command::WasiTest(args) => wasi_test::wasi_test(&args),
         Command::Compile(args) => compile::compile(&args),
+        Command::Keygen(args) => keys::keygen(&args),
     };
     match outcome {
         Ok(code) => code,
