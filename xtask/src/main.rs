@@ -1,7 +1,7 @@
 //! `cargo xtask`: Strata's build orchestrator (std and `anyhow` only).
 //!
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
-//!   workspace's tests, then the core scope of the official spec suite, the
+//!   workspace's tests (and the CLI's with its `aot` feature), then the core scope of the official spec suite, the
 //!   official WASI testsuite and the repository's WASI programs (both
 //!   widths) in every built tier, failing fast;
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
@@ -52,9 +52,10 @@ usage: cargo xtask <command> [options]
 
 commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
-         then the core spec scope and the WASI testsuite in every built tier,
-         and part of the core scope on the example tier plugin
-         (examples/trace-tier, loaded with --tier-plugin)
+         the CLI's artifact tests with its `aot` feature, then the core spec
+         scope and the WASI testsuite in every built tier, and part of the
+         core scope on the example tier plugin (examples/trace-tier, loaded
+         with --tier-plugin)
   spec   only the core spec scope and the WASI testsuite
   bench [--quick] [--only NAME] [--engine NAME] [--ab A B]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
@@ -161,6 +162,22 @@ fn real_main() -> Result<()> {
                 ],
             )?;
             steps.cargo("test", &["test", "--workspace"])?;
+            // The CLI's artifact tests need its `aot` feature, which the
+            // workspace run leaves off.
+            steps.cargo(
+                "test (cli, aot)",
+                &[
+                    "test",
+                    "-p",
+                    "strata-cli",
+                    "--features",
+                    "aot",
+                    "--test",
+                    "artifacts",
+                    "--test",
+                    "cli",
+                ],
+            )?;
             spec(&mut steps, &suite, BUILT_TIERS)?;
             wasi(&mut steps, BUILT_TIERS)?;
             plugin(&mut steps, &suite)?;

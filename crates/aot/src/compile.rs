@@ -1,13 +1,12 @@
 //! Building the target ISA and compiling a module's functions (in parallel,
-//! across the available cores) into one position-independent code image with
-//! Strata's own relocation table.
+//! across the available cores) into the pieces that `crate::link` lays out
+//! into one position-independent code image.
 //!
-//! The image holds, 16-byte aligned, every defined function and then one
-//! array-call trampoline per defined function. Symbol `i < n` is defined
-//! function `i`; symbol `n + i` is its trampoline. The only relocations are
-//! calls between symbols of the image; helpers are reached through the
-//! context's helper table, never by address, so an image can be compiled on
-//! one machine and loaded on another of the same target.
+//! Symbol `i < n` is defined function `i`; symbol `n + i` is its array-call
+//! trampoline. The only references between symbols are calls, resolved at
+//! link time; helpers are reached through the context's helper table, never
+//! by address, so an image can be compiled on one machine and loaded on
+//! another of the same target.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -22,56 +21,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use strata_ir::{FuncIdx, Module};
 use strata_runtime::CompileError;
 
+use crate::link::{self, Call, CallKind, CodeImage, Piece};
 use crate::translate::{self, trusted, wasm_signature};
-
-/// Kinds of relocation the loader applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum RelocKind {
-    /// x86-64: 32-bit PC-relative (`call rel32`, RIP-relative operands).
-    X86PcRel4 = 1,
-    /// aarch64: 26-bit word offset of `bl`/`b`.
-    Arm64Call = 2,
-    /// 64-bit absolute address.
-    Abs8 = 3,
-}
-
-impl RelocKind {
-    /// The kind of a stored byte, if it names one.
-    pub(crate) fn from_u8(b: u8) -> Option<Self> {
-        Some(match b {
-            1 => RelocKind::X86PcRel4,
-            2 => RelocKind::Arm64Call,
-            3 => RelocKind::Abs8,
-            _ => return None,
-        })
-    }
-}
-
-/// One relocation: patch the code at `at` to refer to symbol `symbol` plus
-/// `addend`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Relocation {
-    /// Offset in the image.
-    pub at: u32,
-    /// What to write.
-    pub kind: RelocKind,
-    /// Target symbol.
-    pub symbol: u32,
-    /// Addend.
-    pub addend: i64,
-}
-
-/// A linked, not yet loaded, code image.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct CodeImage {
-    /// The machine code, unrelocated.
-    pub code: Vec<u8>,
-    /// Offset of every symbol (functions, then trampolines).
-    pub symbols: Vec<u32>,
-    /// Relocations to apply at load.
-    pub relocs: Vec<Relocation>,
-}
 
 /// Build the ISA for `triple` (`None`: the host, with its CPU features).
 pub(crate) fn build_isa(triple: Option<&str>) -> Result<OwnedTargetIsa, String> {
@@ -135,12 +86,6 @@ pub(crate) fn isa_features(isa: &dyn cranelift_codegen::isa::TargetIsa) -> Strin
     v.join(",")
 }
 
-/// One compiled symbol before linking.
-struct Piece {
-    code: Vec<u8>,
-    relocs: Vec<Relocation>,
-}
-
 fn compile_error(func: Option<FuncIdx>, message: String) -> CompileError {
     CompileError {
         func,
@@ -192,25 +137,13 @@ pub(crate) fn compile_module(
     let results = results
         .into_inner()
         .map_err(|_| compile_error(None, "a compile thread panicked".into()))?;
-    let mut image = CodeImage::default();
-    for r in results {
-        let piece = match r {
-            Some(r) => r?,
-            None => return Err(compile_error(None, "a function was not compiled".into())),
-        };
-        while image.code.len() % 16 != 0 {
-            image.code.push(0);
-        }
-        let base = u32::try_from(image.code.len())
-            .map_err(|_| compile_error(None, "code image larger than 4 GiB".into()))?;
-        image.symbols.push(base);
-        image.code.extend_from_slice(&piece.code);
-        image.relocs.extend(piece.relocs.into_iter().map(|mut r| {
-            r.at += base;
-            r
-        }));
-    }
-    Ok(image)
+    let pieces = results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| Err(compile_error(None, "a function was not compiled".into())))
+        })
+        .collect::<Result<Vec<Piece>, CompileError>>()?;
+    link::link(pieces).map_err(|e| compile_error(None, format!("linking: {e}")))
 }
 
 /// Compile symbol `i`: a function (`i < n`) or a trampoline.
@@ -247,13 +180,10 @@ fn compile_symbol(
     let code = ctx
         .compile(isa, &mut Default::default())
         .map_err(|e| compile_error(Some(func), format!("cranelift: {:?}", e.inner)))?;
-    let mut relocs = Vec::new();
+    let mut calls = Vec::new();
     for r in code.buffer.relocs() {
-        let symbol = match &r.target {
-            FinalizedRelocTarget::ExternalName(ExternalName::User(u)) => {
-                let name = &names[*u];
-                name.index
-            }
+        let target = match &r.target {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(u)) => names[*u].index,
             other => {
                 return Err(compile_error(
                     Some(func),
@@ -262,9 +192,8 @@ fn compile_symbol(
             }
         };
         let kind = match r.kind {
-            Reloc::X86CallPCRel4 | Reloc::X86PCRel4 | Reloc::X86CallPLTRel4 => RelocKind::X86PcRel4,
-            Reloc::Arm64Call => RelocKind::Arm64Call,
-            Reloc::Abs8 => RelocKind::Abs8,
+            Reloc::X86CallPCRel4 => CallKind::X86Rel32,
+            Reloc::Arm64Call => CallKind::Arm64Branch26,
             other => {
                 return Err(compile_error(
                     Some(func),
@@ -272,16 +201,16 @@ fn compile_symbol(
                 ))
             }
         };
-        relocs.push(Relocation {
+        calls.push(Call {
             at: r.offset,
             kind,
-            symbol,
+            target,
             addend: r.addend,
         });
     }
     Ok(Piece {
         code: code.buffer.data().to_vec(),
-        relocs,
+        calls,
     })
 }
 

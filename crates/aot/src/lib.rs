@@ -1,6 +1,6 @@
 //! Strata's ahead-of-time tier: lowers the IR to Cranelift (optimized for
-//! speed), links the functions into one code image with Strata's own
-//! relocation table, and loads it without a system linker.
+//! speed), links the functions into one position-independent code image,
+//! and loads it without a system linker.
 //!
 //! ```
 //! use strata_aot::Aot;
@@ -17,8 +17,9 @@
 //! | module | owns |
 //! |---|---|
 //! | `translate` | IR → Cranelift IR, bounds checks (`translate::bounds`) |
-//! | `compile` | the ISA, parallel compilation, linking into a code image |
-//! | `artifact` | the versioned file format and the loader (`unsafe`: mmap, relocation, W^X) |
+//! | `compile` | the ISA, parallel compilation into pieces |
+//! | `link` | laying the pieces out into one position-independent image, resolving calls |
+//! | `artifact` | the versioned file format, its checks, signatures, and the loader (`unsafe`: mmap, W^X) |
 //! | `libcalls` | helpers generated code calls (`unsafe`: the context's raw pointers) |
 //! | `entry` | calls into generated code (`unsafe`) |
 //! | `module` | [`AotModule`], building the per-call context |
@@ -35,6 +36,7 @@ pub mod artifact;
 mod compile;
 mod entry;
 mod libcalls;
+mod link;
 mod module;
 mod translate;
 mod vmctx;
@@ -42,10 +44,12 @@ mod vmctx;
 use std::sync::{Arc, OnceLock};
 
 use cranelift_codegen::isa::OwnedTargetIsa;
-use strata_ir::{Module, ValidModule};
+use strata_ir::{Features, ValidModule};
+use strata_loader::Loader;
 use strata_runtime::{CompileError, CompiledModule, Tier};
 
-pub use artifact::ArtifactError;
+use artifact::image;
+pub use artifact::{ArtifactError, ArtifactPolicy, CompileArtifactError};
 pub use module::AotModule;
 
 /// The AOT tier on Cranelift.
@@ -79,19 +83,27 @@ impl Aot {
 }
 
 impl Aot {
-    /// Compile `module` into an artifact for `target` (a target triple such
-    /// as `aarch64-unknown-linux-gnu`; `None` for this host with its CPU
-    /// features). `progress` is called with (symbols done, symbols in all)
-    /// as functions finish compiling, from the compiling threads.
+    /// Compile the wasm module `wasm` (binary, or text, which is encoded to
+    /// binary first) into an artifact for `target` (a target triple such as
+    /// `aarch64-unknown-linux-gnu`; `None` for this host with its CPU
+    /// features). The module is loaded and validated with `features`, as
+    /// [`strata_loader::Loader`] loads any module; the artifact stores its
+    /// binary, which loading validates again. `progress` is called with
+    /// (symbols done, symbols in all) as functions finish compiling, from
+    /// the compiling threads.
     ///
     /// # Errors
-    /// An unknown or unsupported target, or a function that does not compile.
+    /// A module that does not load, an unknown or unsupported target, or a
+    /// function that does not compile.
     pub fn compile_artifact(
         &self,
-        module: &ValidModule,
+        wasm: &[u8],
+        features: Features,
         target: Option<&str>,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<Vec<u8>, CompileError> {
+    ) -> Result<Vec<u8>, CompileArtifactError> {
+        let wasm = strata_loader::binary_form(wasm)?;
+        let module = Loader::new(features).load(&wasm)?;
         let err = |message: String| CompileError {
             func: None,
             offset: None,
@@ -105,22 +117,50 @@ impl Aot {
                 &owned
             }
         };
+        let arch = image::Arch::of(isa.triple())
+            .ok_or_else(|| err(format!("no code for target `{}`", isa.triple())))?;
         let total = 2 * module.bodies.len();
-        let image = compile::compile_module(&**isa, module, &|done| progress(done, total))?;
-        artifact::format::write(&artifact::format::Contents {
+        let code = compile::compile_module(&**isa, &module, &|done| progress(done, total))?;
+        image::check(&code, module.bodies.len(), arch)
+            .map_err(|e| err(format!("the compiled code fails its own check: {e}")))?;
+        Ok(artifact::format::write(&artifact::format::Contents {
             strata_version: artifact::STRATA_VERSION.to_string(),
             target: isa.triple().to_string(),
             cpu_features: compile::isa_features(&**isa),
-            features: module.features,
-            module: Module::clone(module),
-            image,
-        })
-        .map_err(|e| err(e.to_string()))
+            features,
+            wasm: wasm.into_owned(),
+            image: code,
+        })?)
+    }
+
+    /// Load an artifact written by [`Aot::compile_artifact`], requiring
+    /// nothing beyond its own consistency: as
+    /// [`load_artifact_with`](Aot::load_artifact_with) with the default
+    /// [`ArtifactPolicy`].
+    ///
+    /// # Errors
+    /// As [`load_artifact_with`](Aot::load_artifact_with).
+    ///
+    /// # Safety
+    /// As [`load_artifact_with`](Aot::load_artifact_with).
+    #[allow(
+        unsafe_code,
+        reason = "declares the trust decision; the body only forwards it"
+    )]
+    pub unsafe fn load_artifact(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(ValidModule, Arc<dyn CompiledModule>), ArtifactError> {
+        // SAFETY: this function's contract is the callee's.
+        unsafe { self.load_artifact_with(bytes, &ArtifactPolicy::default()) }
     }
 
     /// Load an artifact written by [`Aot::compile_artifact`]: check its
-    /// header, version, checksum, target and CPU features, map its code,
-    /// apply its relocations and make it executable.
+    /// header, format version and checksum; its signature, if `policy`
+    /// trusts keys; its Strata version, target and CPU features; load and
+    /// validate its wasm module with its wasm features (which `policy` may
+    /// require); check its symbol table against the layout the compiler
+    /// gives that module; then map its code and make it executable.
     ///
     /// # Errors
     /// An [`ArtifactError`] naming the check that failed; nothing of a
@@ -128,33 +168,50 @@ impl Aot {
     ///
     /// # Safety
     /// The artifact's machine code will run in this process. The checks
-    /// catch corruption and mismatches, not malice: a well-formed artifact
-    /// can contain any code. Call this only on artifacts from a trusted
-    /// source (for example, ones this program compiled itself).
+    /// refuse corruption, mismatches and forged tables, but not forged
+    /// machine code: a well-formed artifact can contain any code, and a
+    /// signature only says which key signed it. Call this only on
+    /// artifacts from a trusted source (ones this program compiled itself,
+    /// or ones `policy` requires to be signed by a key whose holders you
+    /// trust as much as this program).
     #[allow(
         unsafe_code,
         reason = "declares the trust decision; the body has no unsafe block"
     )]
-    pub unsafe fn load_artifact(
+    pub unsafe fn load_artifact_with(
         &self,
         bytes: &[u8],
+        policy: &ArtifactPolicy,
     ) -> Result<(ValidModule, Arc<dyn CompiledModule>), ArtifactError> {
         let host = self
             .host_isa()
             .map_err(|e| ArtifactError::Map(e.message.clone()))?;
-        let contents = artifact::format::read(
-            bytes,
+        let container = artifact::format::container(bytes)?;
+        if let Some(trusted) = policy.trusted_keys() {
+            artifact::signing::verify_container(bytes, &container, trusted)?;
+        }
+        artifact::format::check_host(
+            &container,
             &target_lexicon::HOST.to_string(),
             &compile::isa_features(&**host),
         )?;
-        let module = Arc::new(contents.module);
+        let contents = artifact::format::decode(&container)?;
+        if let Some(required) = policy.required_features() {
+            if required != contents.features {
+                return Err(ArtifactError::Features(artifact::feature_difference(
+                    &contents.features,
+                    &required,
+                )));
+            }
+        }
+        let module = Loader::new(contents.features)
+            .load(&contents.wasm)
+            .map_err(|e| ArtifactError::Module(e.to_string()))?;
+        let arch = image::Arch::of_str(&contents.target)?;
+        image::check(&contents.image, module.bodies.len(), arch)?;
         let code = artifact::code::CodeMemory::load(&contents.image)?;
-        let m = AotModule::new(module.clone(), code)
-            .ok_or_else(|| ArtifactError::Malformed("symbol table".into()))?;
-        // SAFETY: the caller vouches for the artifact (this function's
-        // contract), and a trusted artifact holds the module its compile
-        // took as a `ValidModule`.
-        let module = unsafe { ValidModule::new_unchecked(module) };
+        let m = AotModule::new(module.arc().clone(), code)
+            .ok_or_else(|| ArtifactError::Symbols("a function has no symbol".into()))?;
         Ok((module, Arc::new(m)))
     }
 }
@@ -172,6 +229,11 @@ impl Tier for Aot {
             offset: None,
             message: e.to_string(),
         };
+        // The same check an artifact's image passes (the compiler's layout
+        // holds for every module), then the same loader.
+        let arch = image::Arch::of(isa.triple())
+            .ok_or_else(|| load_err(ArtifactError::Malformed("no code for this host".into())))?;
+        image::check(&image, module.bodies.len(), arch).map_err(load_err)?;
         let code = artifact::code::CodeMemory::load(&image).map_err(load_err)?;
         let m = AotModule::new(module.arc().clone(), code).ok_or_else(|| CompileError {
             func: None,

@@ -1,54 +1,26 @@
 //! Artifacts: a compiled artifact loads and runs; every corruption of a real
-//! artifact is refused with a typed error (or is harmless); an artifact for
-//! another target is refused by the target check.
+//! artifact is refused with a typed error; an artifact for another target,
+//! or another target's code labelled as this host's, is refused; the API
+//! loads an artifact only with the wasm features it was compiled with.
+//! (Forged-but-consistent artifacts: `forged_artifact.rs`; signatures:
+//! `signed_artifact.rs`.)
 
 mod common;
 
-use std::sync::Arc;
-
+use common::artifacts::{artifact, compile, run_fib, FIB_20, WAT};
+use common::forge;
 use strata_aot::{Aot, ArtifactError};
-use strata_api::{Linker, Module as ApiModule, Store, Val};
-
-const WAT: &str = r#"(module
-  (memory i64 1)
-  (global $g (mut i64) (i64.const 5))
-  (func $fib (export "fib") (param i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
-      (then (local.get 0))
-      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
-                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
-  (func (export "mem") (param i64) (result i64)
-    (i64.store (local.get 0) (global.get $g))
-    (i64.load (local.get 0))))"#;
-
-fn ir() -> strata_ir::ValidModule {
-    strata_loader::Loader::default()
-        .load_wat(WAT)
-        .expect("load")
-}
-
-fn artifact() -> Vec<u8> {
-    Aot::default()
-        .compile_artifact(&ir(), None, &|_, _| {})
-        .expect("compile")
-}
-
-fn run_fib(bytes: &[u8]) -> Result<Vec<Val>, String> {
-    let engine = common::aot_engine();
-    // SAFETY: the artifact was compiled by this test.
-    let module = unsafe { ApiModule::deserialize(&engine, bytes) }.map_err(|e| e.to_string())?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .map_err(|e| e.to_string())?;
-    common::call(&mut store, &instance, "fib", &[Val::I32(20)])
-}
+use strata_api::{Config, Engine, Features, Module as ApiModule, Val};
 
 #[test]
 fn artifact_round_trip_runs() {
     let bytes = artifact();
     assert!(strata_aot::artifact::is_artifact(&bytes));
-    assert_eq!(run_fib(&bytes), Ok(vec![Val::I32(6765)]));
+    // SAFETY: the artifact was compiled by this test.
+    assert_eq!(unsafe { run_fib(&bytes) }, Ok(vec![Val::I32(FIB_20)]));
+    // The artifact holds the module's binary, exactly.
+    let wasm = strata_loader::binary_form(WAT.as_bytes()).unwrap();
+    assert_eq!(forge::section(&bytes, forge::WASM), &*wasm);
 }
 
 #[test]
@@ -88,20 +60,44 @@ fn every_corruption_is_refused() {
     }
 }
 
+/// A target other than this host's that the tier compiles for.
+fn foreign_target() -> &'static str {
+    if cfg!(target_arch = "x86_64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    }
+}
+
 #[test]
 fn foreign_target_is_refused() {
-    let bytes = Aot::default()
-        .compile_artifact(&ir(), Some("aarch64-unknown-linux-gnu"), &|_, _| {})
-        .expect("cross-compile");
+    let bytes = compile(WAT, Some(foreign_target()));
     // SAFETY: refused before any code is mapped.
-    let r = unsafe { Aot::default().load_artifact(&bytes) };
-    if cfg!(target_arch = "x86_64") {
-        match r {
-            Err(ArtifactError::Target { found, .. }) => {
-                assert_eq!(found, "aarch64-unknown-linux-gnu")
-            }
-            other => panic!("expected a target error, got {:?}", other.err()),
-        }
+    match unsafe { Aot::default().load_artifact(&bytes) } {
+        Err(ArtifactError::Target { found, .. }) => assert_eq!(found, foreign_target()),
+        other => panic!("expected a target error, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn foreign_code_labelled_as_this_hosts_is_refused() {
+    // Another architecture's code with this host's triple and CPU features
+    // (checksum recomputed): the frame-setup check refuses every symbol.
+    let host = artifact();
+    let foreign = compile(WAT, Some(foreign_target()));
+    let relabelled = forge::replace(
+        &forge::replace(
+            &foreign,
+            forge::TARGET,
+            &forge::section(&host, forge::TARGET),
+        ),
+        forge::CPU_FEATURES,
+        &forge::section(&host, forge::CPU_FEATURES),
+    );
+    // SAFETY: refused before any code is mapped.
+    match unsafe { Aot::default().load_artifact(&relabelled) } {
+        Err(ArtifactError::Symbols(m)) => assert!(m.contains("frame setup"), "{m}"),
+        other => panic!("relabelled code: {:?}", other.err()),
     }
 }
 
@@ -112,5 +108,65 @@ fn foreign_version_is_refused() {
     // SAFETY: refused before any code is mapped.
     let r = unsafe { Aot::default().load_artifact(&bytes) };
     assert!(matches!(r, Err(ArtifactError::FormatVersion { .. })));
-    let _ = Arc::new(());
+    // Resealed, it is still refused by the version check, not read.
+    forge::reseal(&mut bytes);
+    // SAFETY: as above.
+    let r = unsafe { Aot::default().load_artifact(&bytes) };
+    assert!(matches!(r, Err(ArtifactError::FormatVersion { .. })));
+}
+
+#[test]
+fn modules_that_do_not_load_are_not_compiled() {
+    let r = Aot::default().compile_artifact(
+        b"(module (func (result i32)))",
+        Features::default(),
+        None,
+        &|_, _| {},
+    );
+    assert!(
+        matches!(r, Err(strata_aot::CompileArtifactError::Load(_))),
+        "{r:?}"
+    );
+    // memory64 off: the sample module does not validate.
+    let r = Aot::default().compile_artifact(
+        WAT.as_bytes(),
+        Features {
+            memory64: false,
+            ..Features::default()
+        },
+        None,
+        &|_, _| {},
+    );
+    assert!(
+        matches!(r, Err(strata_aot::CompileArtifactError::Load(_))),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_api_requires_the_engines_features() {
+    let engine = common::aot_engine();
+    let bytes = engine
+        .precompile_module(WAT.as_bytes())
+        .expect("precompile");
+    // SAFETY: compiled just above.
+    assert!(unsafe { ApiModule::deserialize(&engine, &bytes) }.is_ok());
+    let other = Engine::new(&Config::new().features(Features {
+        simd: true,
+        ..Features::default()
+    }))
+    .expect("engine");
+    // SAFETY: refused before any code is mapped.
+    let err = unsafe { ApiModule::deserialize(&other, &bytes) }
+        .expect_err("other features")
+        .to_string();
+    assert!(
+        err.contains("other wasm features") && err.contains("simd (artifact: off, required: on)"),
+        "{err}"
+    );
+    // Invalid input is a load error of its kind, as for `Module::new`.
+    let err = engine
+        .precompile_module(b"(module (func (result i32)))")
+        .expect_err("invalid");
+    assert_eq!(err.kind(), strata_api::ErrorKind::Invalid, "{err}");
 }

@@ -62,6 +62,33 @@ impl Engine {
         &self.inner.config.features
     }
 
+    /// Compile a module (binary or text) ahead of time into an artifact for
+    /// this host, validated with the engine's features, for
+    /// [`Module::deserialize`](crate::Module::deserialize) to load later
+    /// (in this process or another, on a host with the same target and CPU
+    /// features). Whatever the engine's tier, the artifact holds AOT code.
+    /// `strata_aot::artifact::sign` signs it for
+    /// [`Module::deserialize_trusted`](crate::Module::deserialize_trusted).
+    ///
+    /// # Errors
+    /// [`Malformed`](ErrorKind::Malformed), [`Invalid`](ErrorKind::Invalid)
+    /// or [`Unsupported`](ErrorKind::Unsupported) from loading;
+    /// [`Compile`](ErrorKind::Compile) if the AOT tier refuses the module.
+    #[cfg(feature = "aot")]
+    pub fn precompile_module(&self, bytes: &[u8]) -> Result<Vec<u8>, Error> {
+        use strata_aot::CompileArtifactError as E;
+        strata_aot::Aot::default()
+            .compile_artifact(bytes, *self.features(), None, &|_, _| {})
+            .map_err(|e| match e {
+                E::Load(e) => Error::from(e),
+                E::Compile(e) => Error::compile("aot", e),
+                E::Artifact(e) => crate::module::artifact_error(e),
+                other => crate::module::artifact_error(strata_aot::ArtifactError::Malformed(
+                    other.to_string(),
+                )),
+            })
+    }
+
     /// Whether two handles name the same engine.
     pub fn same(a: &Engine, b: &Engine) -> bool {
         Arc::ptr_eq(&a.inner, &b.inner)

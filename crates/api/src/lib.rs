@@ -100,13 +100,14 @@
 //! |----------|---------|------------------------------------------------------|
 //! | `interp` | yes     | the interpreter tier, used when no tier is configured |
 //! | `jit`    | no      | the baseline JIT tier (`Jit`, x86-64), set with [`Config::tier`] |
-//! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`] |
+//! | `aot`    | no      | the AOT tier on Cranelift (`Aot`), set with [`Config::tier`]; artifacts (`Engine::precompile_module`, `Module::deserialize`, `Module::deserialize_trusted`, keys and signatures in `artifact`) |
 //! | `plugins` | no     | `Config::load_tier`: tiers loaded from plugin libraries at run time |
 //!
 //! Without a built-in tier, a tier must be given with [`Config::tier`].
 // `unsafe` is denied, and allowed by name in two places: the tier-plugin
 // descriptor and loader (`plugin`: opening a library runs its code), and,
-// with the `aot` feature, `Module::deserialize` (loading an artifact runs
+// with the `aot` feature, the `unsafe fn`s that load an artifact
+// (`Module::deserialize` and `deserialize_trusted`: loading an artifact runs
 // its code). Both are trust decisions left to the caller.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -156,8 +157,11 @@ pub use types::ExternType;
 pub use val::{AnyRef, ExnRef, ExternRef, Val};
 pub use watchdog::Watchdog;
 
+/// Artifacts of the AOT tier: their checks, keys and signatures.
 #[cfg(feature = "aot")]
-pub use strata_aot::{Aot, AotModule, ArtifactError};
+pub use strata_aot::artifact;
+#[cfg(feature = "aot")]
+pub use strata_aot::{Aot, AotModule, ArtifactError, ArtifactPolicy};
 /// The interpreter tier (the default).
 #[cfg(feature = "interp")]
 pub use strata_interp::Interp;

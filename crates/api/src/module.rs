@@ -79,11 +79,14 @@ impl Module {
         Self::compile(engine, ir)
     }
 
-    /// Load a module from an artifact written by `strata compile` (or
-    /// `strata_aot::Aot::compile_artifact`), without compiling: the artifact's
-    /// header, format version, Strata version, checksum, target and CPU
-    /// features are checked, then its code is mapped, relocated and made
-    /// executable. The module runs on the AOT tier whatever the engine's tier.
+    /// Load a module from an artifact written by `strata compile` or
+    /// [`Engine::precompile_module`], without compiling. The artifact's
+    /// header, format version, checksum, Strata version, target and CPU
+    /// features are checked; its wasm module is validated again with its
+    /// wasm features, which must be the engine's; its symbol table is held
+    /// to the layout the compiler gives that module; then its code is mapped
+    /// and made executable. The module runs on the AOT tier whatever the
+    /// engine's tier.
     ///
     /// # Errors
     /// [`Compile`](crate::ErrorKind::Compile), whose message names the check
@@ -92,23 +95,57 @@ impl Module {
     ///
     /// # Safety
     /// The artifact's machine code runs in this process. The checks catch
-    /// corruption and mismatches, not malice: only load artifacts from a
-    /// source you trust as much as this program's own code.
+    /// corruption, mismatches and forged tables, not forged machine code:
+    /// only load artifacts from a source you trust as much as this program's
+    /// own code, or use [`Module::deserialize_trusted`] to require a
+    /// signature.
     #[cfg(feature = "aot")]
     #[allow(unsafe_code)]
     pub unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
         // SAFETY: the caller vouches for the artifact (this function's contract).
-        let loaded = unsafe { strata_aot::Aot::default().load_artifact(bytes) };
-        let (ir, code) = loaded.map_err(|e| {
-            Error::compile(
-                "aot",
-                strata_runtime::CompileError {
-                    func: None,
-                    offset: None,
-                    message: e.to_string(),
-                },
-            )
-        })?;
+        unsafe { Self::deserialize_with(engine, bytes, strata_aot::ArtifactPolicy::new()) }
+    }
+
+    /// [`Module::deserialize`], also requiring the artifact to be signed by
+    /// one of `trusted` (none: every artifact is refused); the signature is
+    /// checked right after the checksum, before anything else of the
+    /// artifact is read. `strata_aot::artifact::signing` has the keys and
+    /// the signature's format.
+    ///
+    /// # Errors
+    /// As [`Module::deserialize`]; an unsigned artifact, or one whose
+    /// signature does not verify under a trusted key, is refused with a
+    /// message saying which.
+    ///
+    /// # Safety
+    /// The artifact's machine code runs in this process: trust the holders
+    /// of the secret keys of `trusted` as much as this program's own code
+    /// (a signature says who compiled the artifact, not what it does).
+    #[cfg(feature = "aot")]
+    #[allow(unsafe_code)]
+    pub unsafe fn deserialize_trusted(
+        engine: &Engine,
+        bytes: &[u8],
+        trusted: &[strata_aot::artifact::VerifyingKey],
+    ) -> Result<Self, Error> {
+        let policy = strata_aot::ArtifactPolicy::new().trust_only(trusted);
+        // SAFETY: the caller vouches for the keys' holders (this function's
+        // contract), and the artifact must be signed by one of them.
+        unsafe { Self::deserialize_with(engine, bytes, policy) }
+    }
+
+    /// Load an artifact under `policy`, with the engine's wasm features.
+    #[cfg(feature = "aot")]
+    #[allow(unsafe_code)]
+    unsafe fn deserialize_with(
+        engine: &Engine,
+        bytes: &[u8],
+        policy: strata_aot::ArtifactPolicy,
+    ) -> Result<Self, Error> {
+        let policy = policy.require_features(*engine.features());
+        // SAFETY: the caller vouches for the artifact (its contract).
+        let loaded = unsafe { strata_aot::Aot::default().load_artifact_with(bytes, &policy) };
+        let (ir, code) = loaded.map_err(artifact_error)?;
         Ok(Self {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
@@ -196,6 +233,19 @@ impl core::fmt::Debug for Module {
             .field("exports", &self.inner.ir.exports.len())
             .finish()
     }
+}
+
+/// A refused artifact as a compile error of the AOT tier.
+#[cfg(feature = "aot")]
+pub(crate) fn artifact_error(e: strata_aot::ArtifactError) -> Error {
+    Error::compile(
+        "aot",
+        strata_runtime::CompileError {
+            func: None,
+            offset: None,
+            message: e.to_string(),
+        },
+    )
 }
 
 fn import_type(ir: &strata_ir::Module, ty: &strata_ir::ImportType) -> ExternType {

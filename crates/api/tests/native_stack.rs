@@ -237,9 +237,8 @@ fn cross_tier_recursion(config: Config) {
         (i32.add (call $g (local.get 0) (local.get 1)) (i32.const 1))))"#;
 
     let engine = engine(&config);
-    let g_ir = module(&engine, G);
-    let artifact = strata_api::Aot::new()
-        .compile_artifact(g_ir.ir(), None, &|_, _| {})
+    let artifact = engine
+        .precompile_module(G.as_bytes())
         .unwrap_or_else(|e| panic!("compile the artifact: {e}"));
     // SAFETY: the artifact was compiled just above by this process.
     let g_module = unsafe { Module::deserialize(&engine, &artifact) }

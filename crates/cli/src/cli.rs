@@ -33,6 +33,19 @@ pub enum Command {
     /// Compile a module ahead of time into a versioned artifact (`--tier
     /// aot`; needs the `aot` feature).
     Compile(CompileArgs),
+    /// Make an Ed25519 key pair for signing artifacts: the secret key in
+    /// KEYFILE (readable by its owner only), the public key in KEYFILE.pub
+    /// (needs the `aot` feature).
+    Keygen(KeygenArgs),
+}
+
+/// Arguments of `strata keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key; the public key goes to the same name
+    /// with `.pub` appended. Neither file may exist yet.
+    #[arg(value_name = "KEYFILE")]
+    pub file: PathBuf,
 }
 
 /// Arguments of `strata compile`.
@@ -50,6 +63,11 @@ pub struct CompileArgs {
     /// `aarch64-unknown-linux-gnu`.
     #[arg(long, value_name = "TRIPLE")]
     pub target: Option<String>,
+
+    /// Sign the artifact with this secret key (a file `strata keygen`
+    /// wrote), for `strata run --trust` with the matching public key.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
 }
 
 /// Arguments of `strata run`. Options come before FILE; everything after
@@ -84,6 +102,13 @@ pub struct RunArgs {
     /// as much as this program (for example, ones you compiled yourself).
     #[arg(long)]
     pub allow_precompiled: bool,
+
+    /// With --allow-precompiled: run an artifact only if it is signed by
+    /// the secret key of this public key file (`KEYFILE.pub` of `strata
+    /// keygen`); repeatable, any one of the keys will do. Modules that are
+    /// not artifacts are unaffected.
+    #[arg(long, value_name = "PUBKEYFILE", requires = "allow_precompiled")]
+    pub trust: Vec<PathBuf>,
 
     /// Bounds on the guest.
     #[command(flatten)]

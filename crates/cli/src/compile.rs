@@ -1,11 +1,14 @@
-//! `strata compile`: compile a module ahead of time into an artifact, and
-//! the loading of artifacts for `strata run` (both with the `aot` feature).
+//! `strata compile`: compile a module ahead of time into an artifact (signed
+//! with `--sign`), and the loading of artifacts for `strata run` (with
+//! `--trust`, only signed ones); both with the `aot` feature.
 //!
 //! Functions compile in parallel across the cores; on a terminal, a progress
 //! line counts them.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+
+use std::path::PathBuf;
 
 use anyhow::Result;
 use strata_api::{Engine, Module};
@@ -20,17 +23,31 @@ pub fn is_artifact(bytes: &[u8]) -> bool {
     bytes.starts_with(ARTIFACT_MAGIC)
 }
 
-/// Load an artifact the user named on the command line.
+/// Load an artifact the user named on the command line, requiring a
+/// signature by one of the public keys in the files `trust` if there are
+/// any.
 ///
 /// # Errors
-/// If the artifact is refused (the message names the check).
+/// If a key file cannot be read, or the artifact is refused (the message
+/// names the check).
 #[cfg(feature = "aot")]
 #[allow(unsafe_code)]
-pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    // SAFETY: running the artifact is what the user asked for by naming it
-    // with `--allow-precompiled`; it is checked (header, version, checksum,
-    // target) before it runs.
-    unsafe { Module::deserialize(engine, bytes) }.map_err(|e| anyhow::anyhow!("{e}"))
+pub fn load_artifact(engine: &Engine, bytes: &[u8], trust: &[PathBuf]) -> Result<Module> {
+    let loaded = if trust.is_empty() {
+        // SAFETY: running the artifact is what the user asked for by naming
+        // it with `--allow-precompiled`; it is checked (header, version,
+        // checksum, target, its module, its symbol table) before it runs.
+        unsafe { Module::deserialize(engine, bytes) }
+    } else {
+        let keys = trust
+            .iter()
+            .map(|path| crate::keys::trusted_key(path))
+            .collect::<Result<Vec<_>>>()?;
+        // SAFETY: as above, and the user trusts the holders of the keys
+        // named with `--trust`; the artifact must be signed by one.
+        unsafe { Module::deserialize_trusted(engine, bytes, &keys) }
+    };
+    loaded.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Load an artifact the user named on the command line.
@@ -38,8 +55,8 @@ pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
 /// # Errors
 /// Always: this binary has no AOT tier.
 #[cfg(not(feature = "aot"))]
-pub fn load_artifact(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    let _ = (engine, bytes);
+pub fn load_artifact(engine: &Engine, bytes: &[u8], trust: &[PathBuf]) -> Result<Module> {
+    let _ = (engine, bytes, trust);
     anyhow::bail!("this is an AOT artifact; running it needs the `aot` feature")
 }
 
@@ -54,11 +71,14 @@ pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
 
     let path = args.file.display();
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read `{path}`"))?;
-    // Load and validate (compiling on the interpreter is a cheap pass).
-    let engine = Engine::new(&strata_api::Config::new()).map_err(|e| anyhow!("{e}"))?;
-    let module = Module::new_named(&engine, &bytes, &args.file)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| format!("cannot load `{path}`"))?;
+    // Read the key first: a bad key file fails before a long compile.
+    let key = args
+        .sign
+        .as_deref()
+        .map(crate::keys::signing_key)
+        .transpose()?;
+    // The features `strata run` loads with.
+    let features = *strata_api::Config::new().get_features();
     let tty = std::io::stderr().is_terminal();
     let shown = AtomicUsize::new(0);
     let progress = |done: usize, total: usize| {
@@ -70,12 +90,25 @@ pub fn compile(args: &CompileArgs) -> Result<ExitCode> {
             let _ = std::io::stderr().flush();
         }
     };
-    let artifact = strata_api::Aot::default()
-        .compile_artifact(module.ir(), args.target.as_deref(), &progress)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| format!("cannot compile `{path}`"))?;
-    if tty {
+    let compiled = strata_api::Aot::default().compile_artifact(
+        &bytes,
+        features,
+        args.target.as_deref(),
+        &progress,
+    );
+    if tty && shown.load(Ordering::Relaxed) > 0 {
         eprintln!();
+    }
+    let mut artifact = compiled.map_err(|e| match e {
+        strata_api::artifact::CompileArtifactError::Load(e) => {
+            anyhow!("{e}").context(format!("cannot load `{path}`"))
+        }
+        e => anyhow!("{e}").context(format!("cannot compile `{path}`")),
+    })?;
+    if let Some(key) = &key {
+        artifact = strata_api::artifact::sign(&artifact, key)
+            .map_err(|e| anyhow!("{e}"))
+            .with_context(|| format!("cannot sign the artifact of `{path}`"))?;
     }
     std::fs::write(&args.output, &artifact)
         .with_context(|| format!("cannot write `{}`", args.output.display()))?;

@@ -6,8 +6,10 @@
 //!   conformance runner;
 //! - `strata wasi-test [--testsuite DIR] [FOLDERS...]` runs the official
 //!   WASI testsuite;
-//! - `strata compile FILE -o OUT [--target TRIPLE]` writes an AOT artifact
-//!   (with the `aot` feature), which `strata run --allow-precompiled` recognizes by its magic.
+//! - `strata compile FILE -o OUT [--target TRIPLE] [--sign KEYFILE]` writes
+//!   an AOT artifact (with the `aot` feature), which `strata run
+//!   --allow-precompiled [--trust PUBKEYFILE]` recognizes by its magic;
+//! - `strata keygen KEYFILE` makes the key pair `--sign` and `--trust` take.
 //!
 //! Every failure (unreadable file, malformed module, link error, trap) is
 //! reported as one `error: ...` message on stderr with exit code 1; nothing
@@ -15,12 +17,14 @@
 // `unsafe` is denied, except for two calls that run code the user named on
 // the command line, the user's trust decision: loading a tier plugin
 // (`tier::plugin_config`) and, with the `aot` feature, an artifact
-// (`compile::load_artifact`).
+// (`compile::load_artifact`, with `--allow-precompiled` and, if given, the
+// keys of `--trust`).
 #![deny(unsafe_code)]
 
 mod cli;
 mod compile;
 mod host;
+mod keys;
 mod limits;
 mod run;
 mod tier;
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Wast(args) => wast::wast(&args),
         Command::WasiTest(args) => wasi_test::wasi_test(&args),
         Command::Compile(args) => compile::compile(&args),
+        Command::Keygen(args) => keys::keygen(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -47,7 +47,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                 "`{path}` is a precompiled AOT artifact: running it runs its machine code in this process; pass --allow-precompiled if you trust it"
             );
         }
-        crate::compile::load_artifact(&engine, &bytes)
+        crate::compile::load_artifact(&engine, &bytes, &args.trust)
     } else {
         Module::new_named(&engine, &bytes, &file).map_err(api_error)
     }

@@ -5,7 +5,8 @@
 //! same pass into a [`strata_ir::Module`] whose invariants (no unreachable
 //! code, resolved block structure, ...) are documented in [`strata_ir::op`].
 //! With the default `wat` feature, [`Loader::load_wat`] and
-//! [`Loader::load_any`] accept the text format too.
+//! [`Loader::load_any`] accept the text format too, and [`binary_form`] gives
+//! the binary encoding of a module given in either form.
 //!
 //! Errors are [`LoadError`]s: malformed (decoding), invalid (validation) or
 //! unsupported (valid, but using something Strata does not implement), always
@@ -70,13 +71,7 @@ impl Loader {
         text: &str,
         path: Option<&std::path::Path>,
     ) -> Result<ValidModule, LoadError> {
-        let bytes = wat::parse_str(text).map_err(|mut e| {
-            if let Some(path) = path {
-                e.set_path(path);
-            }
-            LoadError::in_text(e.to_string())
-        })?;
-        self.load(&bytes)
+        self.load(&wat_to_binary(text, path)?)
     }
 
     /// Load `bytes` as a binary module if they start with `\0asm`, else as
@@ -94,15 +89,51 @@ impl Loader {
         bytes: &[u8],
         path: Option<&std::path::Path>,
     ) -> Result<ValidModule, LoadError> {
-        if bytes.starts_with(b"\0asm") {
-            return self.load(bytes);
-        }
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            LoadError::new(
-                LoadErrorKind::Malformed(format!("text is not valid UTF-8: {e}")),
-                e.valid_up_to(),
-            )
-        })?;
-        self.load_wat_from(text, path)
+        self.load(&binary_form_from(bytes, path)?)
     }
+}
+
+/// The binary form of a module given in either form: `bytes` themselves if
+/// they start with `\0asm`, else `bytes` parsed as text and encoded (what
+/// [`Loader::load_any`] loads). Nothing is validated.
+///
+/// # Errors
+/// Text that is not UTF-8 or does not parse: malformed (the message carries
+/// the line and column).
+#[cfg(feature = "wat")]
+pub fn binary_form(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, LoadError> {
+    binary_form_from(bytes, None)
+}
+
+/// As [`binary_form`], with the file the bytes came from named in text
+/// parse errors.
+///
+/// # Errors
+/// As [`binary_form`].
+#[cfg(feature = "wat")]
+pub fn binary_form_from<'b>(
+    bytes: &'b [u8],
+    path: Option<&std::path::Path>,
+) -> Result<std::borrow::Cow<'b, [u8]>, LoadError> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        LoadError::new(
+            LoadErrorKind::Malformed(format!("text is not valid UTF-8: {e}")),
+            e.valid_up_to(),
+        )
+    })?;
+    wat_to_binary(text, path).map(std::borrow::Cow::Owned)
+}
+
+/// Encode `.wat` text, naming `path` in a parse error.
+#[cfg(feature = "wat")]
+fn wat_to_binary(text: &str, path: Option<&std::path::Path>) -> Result<Vec<u8>, LoadError> {
+    wat::parse_str(text).map_err(|mut e| {
+        if let Some(path) = path {
+            e.set_path(path);
+        }
+        LoadError::in_text(e.to_string())
+    })
 }

@@ -1,8 +1,13 @@
-//! Executable memory for a code image: map read-write, copy, apply the
-//! relocations, then flip to read-execute (W^X: never writable and executable
-//! at once). No system linker and no `dlopen` are involved.
+//! Executable memory for a code image: map read-write, copy, then flip to
+//! read-execute (W^X: never writable and executable at once). The image is
+//! linked and position-independent (`crate::link`), so nothing is patched
+//! here; no system linker and no `dlopen` are involved.
+//!
+//! This is the `unsafe` of code loading: mapping, copying into and
+//! protecting executable memory.
+#![allow(unsafe_code)]
 
-use crate::compile::{CodeImage, RelocKind};
+use crate::link::CodeImage;
 
 use super::ArtifactError;
 
@@ -25,12 +30,17 @@ fn page_size() -> usize {
 }
 
 impl CodeMemory {
-    /// Load `image` for execution on this host.
+    /// Load `image` for execution on this host. The caller has checked the
+    /// image (`super::image::check`): its symbols lie inside its code.
     ///
     /// # Errors
-    /// A relocation that points outside the image or does not fit its field,
-    /// or a failed `mmap`/`mprotect`.
+    /// A symbol outside the image, or a failed `mmap`/`mprotect`.
     pub(crate) fn load(image: &CodeImage) -> Result<Self, ArtifactError> {
+        if image.symbols.iter().any(|s| s.end() > image.code.len()) {
+            return Err(ArtifactError::Symbols(
+                "a symbol lies outside the code".into(),
+            ));
+        }
         let len = image.code.len().max(1);
         let page = page_size();
         let size = len.div_ceil(page) * page;
@@ -57,49 +67,15 @@ impl CodeMemory {
             symbols: image
                 .symbols
                 .iter()
-                .map(|s| ptr as usize + *s as usize)
+                .map(|s| ptr as usize + s.offset as usize)
                 .collect(),
         };
-        // SAFETY: the mapping is `size >= code.len()` bytes, read-write, and
-        // owned by `mem` alone.
-        let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.cast::<u8>(), size) };
-        bytes[..image.code.len()].copy_from_slice(&image.code);
-        for r in &image.relocs {
-            let at = r.at as usize;
-            let target = image
-                .symbols
-                .get(r.symbol as usize)
-                .ok_or(ArtifactError::Relocation("symbol out of range"))?;
-            let place = mem.base as i64 + at as i64;
-            let value = mem.base as i64 + i64::from(*target) + r.addend;
-            match r.kind {
-                RelocKind::X86PcRel4 => {
-                    let field = bytes
-                        .get_mut(at..at + 4)
-                        .ok_or(ArtifactError::Relocation("offset out of range"))?;
-                    let rel = i32::try_from(value - place)
-                        .map_err(|_| ArtifactError::Relocation("displacement out of range"))?;
-                    field.copy_from_slice(&rel.to_le_bytes());
-                }
-                RelocKind::Arm64Call => {
-                    let field = bytes
-                        .get_mut(at..at + 4)
-                        .ok_or(ArtifactError::Relocation("offset out of range"))?;
-                    let rel = value - place;
-                    if rel % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&rel) {
-                        return Err(ArtifactError::Relocation("branch out of range"));
-                    }
-                    let mut insn = u32::from_le_bytes([field[0], field[1], field[2], field[3]]);
-                    insn = (insn & 0xfc00_0000) | (((rel >> 2) as u32) & 0x03ff_ffff);
-                    field.copy_from_slice(&insn.to_le_bytes());
-                }
-                RelocKind::Abs8 => {
-                    let field = bytes
-                        .get_mut(at..at + 8)
-                        .ok_or(ArtifactError::Relocation("offset out of range"))?;
-                    field.copy_from_slice(&(value as u64).to_le_bytes());
-                }
-            }
+        {
+            // SAFETY: the mapping is `size >= code.len()` bytes, read-write,
+            // and owned by `mem` alone; the slice ends with this block,
+            // before the mapping turns executable.
+            let bytes = unsafe { std::slice::from_raw_parts_mut(ptr.cast::<u8>(), size) };
+            bytes[..image.code.len()].copy_from_slice(&image.code);
         }
         // SAFETY: `ptr..ptr + size` is the mapping made above; from here on
         // it is read-execute and no Rust reference to its bytes remains.

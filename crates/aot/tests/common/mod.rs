@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod artifacts;
+pub mod forge;
+
 use std::sync::Arc;
 
 use strata_api::{Config, Engine, Instance, Linker, Module, Store, Val};
