@@ -7,6 +7,19 @@
 //! link time; helpers are reached through the context's helper table, never
 //! by address, so an image can be compiled on one machine and loaded on
 //! another of the same target.
+//!
+//! # Two pipelines
+//! Functions compile optimized for speed (e-graph optimization, the
+//! backtracking register allocator). Those passes are superlinear in the
+//! nesting of loops with back edges: loop-invariant code motion walks the
+//! loop nest for every operand, and the allocator's dominator computation
+//! walks from each back edge to its header. A function whose loop-nest cost
+//! (the sum over its ops of the square of the targeted loops around each,
+//! see `translate::prepass`) exceeds [`NEST_COST_PER_OP`] times its size plus
+//! [`NEST_COST_FLOOR`] compiles instead without optimization and with the
+//! single-pass allocator, both linear; the code is slower, the compile
+//! bounded. No real program comes near: the limit is an average depth of 32
+//! nested loops over the whole function.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -24,13 +37,58 @@ use strata_runtime::CompileError;
 use crate::link::{self, Call, CallKind, CodeImage, Piece};
 use crate::translate::{self, trusted, wasm_signature};
 
-/// Build the ISA for `triple` (`None`: the host, with its CPU features).
-pub(crate) fn build_isa(triple: Option<&str>) -> Result<OwnedTargetIsa, String> {
+/// Per op, the loop-nest cost a function may have and still be optimized.
+pub(crate) const NEST_COST_PER_OP: u64 = 1024;
+
+/// Loop-nest cost every function may have (a few milliseconds of work).
+pub(crate) const NEST_COST_FLOOR: u64 = 1 << 24;
+
+/// The ISAs of one target: the optimizing pipeline and the linear one.
+pub(crate) struct Isas {
+    /// Optimized for speed; what almost every function compiles with.
+    pub speed: OwnedTargetIsa,
+    /// No optimization, single-pass register allocation.
+    pub plain: OwnedTargetIsa,
+}
+
+impl Isas {
+    /// The ISA for a body of `ops` ops whose loop-nest cost is `nest_cost`.
+    pub(crate) fn for_body(
+        &self,
+        ops: usize,
+        nest_cost: u64,
+    ) -> &dyn cranelift_codegen::isa::TargetIsa {
+        let budget = NEST_COST_PER_OP
+            .saturating_mul(ops as u64)
+            .saturating_add(NEST_COST_FLOOR);
+        if nest_cost > budget {
+            &*self.plain
+        } else {
+            &*self.speed
+        }
+    }
+}
+
+/// Build the ISAs for `triple` (`None`: the host, with its CPU features).
+pub(crate) fn build_isa(triple: Option<&str>) -> Result<Isas, String> {
+    Ok(Isas {
+        speed: build_one_isa(triple, true)?,
+        plain: build_one_isa(triple, false)?,
+    })
+}
+
+/// Build one ISA for `triple`, optimizing or not.
+fn build_one_isa(triple: Option<&str>, optimize: bool) -> Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
     let set = |f: &mut settings::Builder, k: &str, v: &str| {
         f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
     };
-    set(&mut flags, "opt_level", "speed")?;
+    if optimize {
+        set(&mut flags, "opt_level", "speed")?;
+    } else {
+        set(&mut flags, "opt_level", "none")?;
+        set(&mut flags, "regalloc_algorithm", "single_pass")?;
+    }
     set(
         &mut flags,
         "enable_verifier",
@@ -98,7 +156,7 @@ fn compile_error(func: Option<FuncIdx>, message: String) -> CompileError {
 ///
 /// `progress` is called once per finished symbol with the number done so far.
 pub(crate) fn compile_module(
-    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    isas: &Isas,
     module: &Module,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<CodeImage, CompileError> {
@@ -121,7 +179,7 @@ pub(crate) fn compile_module(
                     if i >= total {
                         break;
                     }
-                    let r = compile_symbol(isa, module, i, &mut ctx, &mut fctx);
+                    let r = compile_symbol(isas, module, i, &mut ctx, &mut fctx);
                     let failed = r.is_err();
                     if let Ok(mut res) = results.lock() {
                         res[i] = Some(r);
@@ -148,7 +206,7 @@ pub(crate) fn compile_module(
 
 /// Compile symbol `i`: a function (`i < n`) or a trampoline.
 fn compile_symbol(
-    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    isas: &Isas,
     module: &Module,
     i: usize,
     ctx: &mut Context,
@@ -161,21 +219,25 @@ fn compile_symbol(
     let wasm_sig = wasm_signature(ty)
         .ok_or_else(|| compile_error(Some(func), "the aot tier does not support `v128`".into()))?;
     ctx.clear();
-    if i < n {
+    let speed = &*isas.speed;
+    let isa = if i < n {
         ctx.func.signature = wasm_sig;
         ctx.func.name = ir::UserFuncName::user(0, defined as u32);
-        translate::translate_function(
+        let body = &module.bodies[defined];
+        let nest_cost = translate::translate_function(
             module,
             func,
-            &module.bodies[defined],
-            isa.default_call_conv(),
-            isa.frontend_config(),
+            body,
+            speed.default_call_conv(),
+            speed.frontend_config(),
             &mut ctx.func,
             fctx,
         )?;
+        isas.for_body(body.ops.len(), nest_cost)
     } else {
-        build_trampoline(isa, defined as u32, wasm_sig, ctx, fctx);
-    }
+        build_trampoline(speed, defined as u32, wasm_sig, ctx, fctx);
+        speed
+    };
     let names = ctx.func.params.user_named_funcs().clone();
     let code = ctx
         .compile(isa, &mut Default::default())

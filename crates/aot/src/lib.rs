@@ -43,7 +43,6 @@ mod vmctx;
 
 use std::sync::{Arc, OnceLock};
 
-use cranelift_codegen::isa::OwnedTargetIsa;
 use strata_ir::{Features, ValidModule};
 use strata_loader::Loader;
 use strata_runtime::{CompileError, CompiledModule, Tier};
@@ -55,7 +54,7 @@ pub use module::AotModule;
 /// The AOT tier on Cranelift.
 #[derive(Default)]
 pub struct Aot {
-    isa: OnceLock<Result<OwnedTargetIsa, String>>,
+    isa: OnceLock<Result<compile::Isas, String>>,
 }
 
 impl core::fmt::Debug for Aot {
@@ -70,7 +69,7 @@ impl Aot {
         Self::default()
     }
 
-    fn host_isa(&self) -> Result<&OwnedTargetIsa, CompileError> {
+    fn host_isa(&self) -> Result<&compile::Isas, CompileError> {
         self.isa
             .get_or_init(|| compile::build_isa(None))
             .as_ref()
@@ -110,23 +109,23 @@ impl Aot {
             message,
         };
         let owned;
-        let isa: &OwnedTargetIsa = match target {
+        let isas: &compile::Isas = match target {
             None => self.host_isa()?,
             Some(t) => {
                 owned = compile::build_isa(Some(t)).map_err(err)?;
                 &owned
             }
         };
-        let arch = image::Arch::of(isa.triple())
-            .ok_or_else(|| err(format!("no code for target `{}`", isa.triple())))?;
+        let arch = image::Arch::of(isas.speed.triple())
+            .ok_or_else(|| err(format!("no code for target `{}`", isas.speed.triple())))?;
         let total = 2 * module.bodies.len();
-        let code = compile::compile_module(&**isa, &module, &|done| progress(done, total))?;
+        let code = compile::compile_module(isas, &module, &|done| progress(done, total))?;
         image::check(&code, module.bodies.len(), arch)
             .map_err(|e| err(format!("the compiled code fails its own check: {e}")))?;
         Ok(artifact::format::write(&artifact::format::Contents {
             strata_version: artifact::STRATA_VERSION.to_string(),
-            target: isa.triple().to_string(),
-            cpu_features: compile::isa_features(&**isa),
+            target: isas.speed.triple().to_string(),
+            cpu_features: compile::isa_features(&*isas.speed),
             features,
             wasm: wasm.into_owned(),
             image: code,
@@ -193,7 +192,7 @@ impl Aot {
         artifact::format::check_host(
             &container,
             &target_lexicon::HOST.to_string(),
-            &compile::isa_features(&**host),
+            &compile::isa_features(&*host.speed),
         )?;
         let contents = artifact::format::decode(&container)?;
         if let Some(required) = policy.required_features() {
@@ -222,8 +221,8 @@ impl Tier for Aot {
     }
 
     fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
-        let isa = self.host_isa()?;
-        let image = compile::compile_module(&**isa, module, &|_| {})?;
+        let isas = self.host_isa()?;
+        let image = compile::compile_module(isas, module, &|_| {})?;
         let load_err = |e: ArtifactError| CompileError {
             func: None,
             offset: None,
@@ -231,7 +230,7 @@ impl Tier for Aot {
         };
         // The same check an artifact's image passes (the compiler's layout
         // holds for every module), then the same loader.
-        let arch = image::Arch::of(isa.triple())
+        let arch = image::Arch::of(isas.speed.triple())
             .ok_or_else(|| load_err(ArtifactError::Malformed("no code for this host".into())))?;
         image::check(&image, module.bodies.len(), arch).map_err(load_err)?;
         let code = artifact::code::CodeMemory::load(&image).map_err(load_err)?;

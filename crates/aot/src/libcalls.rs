@@ -188,12 +188,21 @@ unsafe extern "C" fn h_trap_frame(
     0
 }
 
-unsafe extern "C" fn h_poll(vmctx: *mut u64, _: u64, _: u64, _: u64, _: u64, _: u64) -> u64 {
-    // SAFETY: generated code passes its own live context.
+/// The fuel and interrupt checks of a poll that stands for `checks` loop
+/// headers (or a function entry): the store's check, that many times, as
+/// the interpreter runs it once per header. Returns the trap word, so
+/// generated code tests the result instead of reloading it.
+unsafe extern "C" fn h_poll(vmctx: *mut u64, checks: u64, _: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: generated code passes its own live context, whose header has
+    // the trap word.
     unsafe {
         with_store(vmctx, |s, _| {
-            s.interrupt_mut().check().map(|()| 0).map_err(trap)
-        })
+            for _ in 0..checks.max(1) {
+                s.interrupt_mut().check().map_err(trap)?;
+            }
+            Ok(0)
+        });
+        word(vmctx, W_TRAP)
     }
 }
 

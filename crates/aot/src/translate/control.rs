@@ -10,13 +10,15 @@
 //! arguments spilled to a stack buffer.
 
 use cranelift_codegen::ir::{
-    self, condcodes::IntCC, types, Block, ExtFuncData, ExternalName, InstBuilder, JumpTableData,
-    StackSlotData, StackSlotKind, UserExternalName, Value,
+    self, condcodes::IntCC, types, Block, BlockArg, ExtFuncData, ExternalName, InstBuilder,
+    JumpTableData, StackSlotData, StackSlotKind, UserExternalName, Value,
 };
+use cranelift_frontend::Variable;
 use strata_ir::{BlockType, BrTableIdx, FuncIdx, GlobalIdx, Op, TableIdx, TypeIdx, ValType};
 use strata_runtime::CompileError;
 
-use super::{block_args, clif_type, trusted, wasm_signature, FrameKind, FuncTranslator};
+use super::prepass::LoopVars;
+use super::{block_args, clif_type, trusted, wasm_signature, Frame, FrameKind, FuncTranslator};
 use crate::libcalls::HelperId;
 use crate::vmctx::{self, off};
 
@@ -39,40 +41,98 @@ impl FuncTranslator<'_> {
         b
     }
 
-    pub(super) fn visit_block(&mut self, ty: BlockType, _try: bool) -> Result<(), CompileError> {
+    /// A `block` (or the block of a `try_table`, which always gets an end
+    /// block: its landing pad is completed there).
+    pub(super) fn visit_block(&mut self, ty: BlockType, is_try: bool) -> Result<(), CompileError> {
         let (params, results) = self.block_types(ty)?;
-        let end = self.new_block_with(&results);
+        let (end, end_types) = if is_try || self.pre.targeted.contains(&self.pc) {
+            (Some(self.new_block_with(&results)), Vec::new())
+        } else {
+            (None, results.clone())
+        };
         self.frames.push(super::Frame {
             kind: FrameKind::Block,
             dest: end,
             dest_arity: results.len(),
             end,
+            end_types,
             results: results.len(),
             height: self.stack.len() - params.len(),
+            carried: Vec::new(),
         });
         Ok(())
     }
 
+    /// A `loop`. One that no branch targets runs its body once: it needs no
+    /// header block, and its header check is owed (see [`super::poll`]). A
+    /// targeted loop's header takes the label's values and then the
+    /// variables the loop writes; the variables it only reads are defined
+    /// in the header from their values at entry (see [`super::prepass`]).
     pub(super) fn visit_loop(&mut self, ty: BlockType) -> Result<(), CompileError> {
         let (params, results) = self.block_types(ty)?;
-        let header = self.new_block_with(&params);
-        let end = self.new_block_with(&results);
-        let args = self.pop_n(params.len());
-        let height = self.stack.len();
-        self.builder.ins().jump(header, &block_args(&args));
-        self.builder.switch_to_block(header);
-        let vals = self.builder.block_params(header).to_vec();
-        self.stack.extend(vals);
+        let mut carried = Vec::new();
+        let dest = match self.pre.loop_vars.remove(&self.pc) {
+            None => None,
+            Some(vars) => {
+                let (reads, writes) = self.loop_variables(&vars);
+                let read_vals: Vec<Value> =
+                    reads.iter().map(|v| self.builder.use_var(*v)).collect();
+                let header = self.new_block_with(&params);
+                let mut args = self.pop_n(params.len());
+                for v in &writes {
+                    let val = self.builder.use_var(*v);
+                    let ty = self.builder.func.dfg.value_type(val);
+                    self.builder.append_block_param(header, ty);
+                    args.push(val);
+                }
+                self.builder.ins().jump(header, &block_args(&args));
+                self.builder.switch_to_block(header);
+                let vals = self.builder.block_params(header).to_vec();
+                let (label, carried_vals) = vals.split_at(params.len());
+                self.stack.extend_from_slice(label);
+                for (v, val) in writes.iter().zip(carried_vals) {
+                    self.builder.def_var(*v, *val);
+                }
+                for (v, val) in reads.iter().zip(read_vals) {
+                    self.builder.def_var(*v, val);
+                }
+                carried = writes;
+                Some(header)
+            }
+        };
+        let targeted = dest.is_some();
         self.frames.push(super::Frame {
             kind: FrameKind::Loop,
-            dest: header,
+            dest,
             dest_arity: params.len(),
-            end,
+            // Only falling through reaches a loop's end.
+            end: None,
+            end_types: results.clone(),
             results: results.len(),
-            height,
+            height: self.stack.len() - params.len(),
+            carried,
         });
-        self.emit_poll();
+        if targeted {
+            self.emit_poll(1);
+        } else {
+            self.owed_polls = self.owed_polls.saturating_add(1);
+        }
         Ok(())
+    }
+
+    /// The frontend variables a targeted loop only reads, and those it may
+    /// write (locals, and the memory base and length variables).
+    fn loop_variables(&self, vars: &LoopVars) -> (Vec<Variable>, Vec<Variable>) {
+        let local = |i: &u32| self.locals.get(*i as usize).copied();
+        let mut reads: Vec<Variable> = vars.reads.iter().filter_map(local).collect();
+        let mut writes: Vec<Variable> = vars.writes.iter().filter_map(local).collect();
+        let memory = self.mem_vars.iter().flatten().flat_map(|(b, l)| [*b, *l]);
+        if vars.writes_memory {
+            writes.extend(memory);
+        } else if vars.reads_memory {
+            reads.extend(memory);
+        }
+        (reads, writes)
     }
 
     pub(super) fn visit_if(&mut self, ty: BlockType) -> Result<(), CompileError> {
@@ -83,6 +143,8 @@ impl FuncTranslator<'_> {
         let end = self.new_block_with(&results);
         let p = self.peek_n(params.len());
         self.builder.ins().brif(cond, then_b, &[], else_b, &[]);
+        self.seal(then_b);
+        self.seal(else_b);
         self.builder.switch_to_block(then_b);
         self.frames.push(super::Frame {
             kind: FrameKind::If {
@@ -90,11 +152,13 @@ impl FuncTranslator<'_> {
                 else_seen: false,
                 params: p,
             },
-            dest: end,
+            dest: Some(end),
             dest_arity: results.len(),
-            end,
+            end: Some(end),
+            end_types: Vec::new(),
             results: results.len(),
             height: self.stack.len() - params.len(),
+            carried: Vec::new(),
         });
         Ok(())
     }
@@ -103,7 +167,9 @@ impl FuncTranslator<'_> {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
-        let (end, results, height) = (frame.end, frame.results, frame.height);
+        let (Some(end), results, height) = (frame.end, frame.results, frame.height) else {
+            return;
+        };
         let FrameKind::If {
             else_block,
             else_seen,
@@ -113,7 +179,8 @@ impl FuncTranslator<'_> {
             return;
         };
         *else_seen = true;
-        let (else_block, params) = (*else_block, params.clone());
+        let else_block = *else_block;
+        let params = std::mem::take(params);
         if self.reachable {
             let args = self.peek_n(results);
             self.builder.ins().jump(end, &block_args(&args));
@@ -128,33 +195,49 @@ impl FuncTranslator<'_> {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        let Some(end) = frame.end else {
+            self.end_in_place(frame);
+            return;
+        };
         if self.reachable {
             let args = self.peek_n(frame.results);
-            self.builder.ins().jump(frame.end, &block_args(&args));
+            self.builder.ins().jump(end, &block_args(&args));
         }
-        if let FrameKind::If {
-            else_block,
-            else_seen: false,
-            params,
-        } = &frame.kind
-        {
-            // No else arm: the else path passes the parameters through
-            // (validation makes them the results).
-            self.builder.switch_to_block(*else_block);
-            self.builder.ins().jump(frame.end, &block_args(params));
+        match &frame.kind {
+            FrameKind::If {
+                else_block,
+                else_seen: false,
+                params,
+            } => {
+                // No else arm: the else path passes the parameters through
+                // (validation makes them the results).
+                self.builder.switch_to_block(*else_block);
+                self.builder.ins().jump(end, &block_args(params));
+            }
+            // Every trap or exception inside has taken its edge to the pad.
+            FrameKind::Try => {
+                if let Some(f) = self.funnels.pop() {
+                    f.finish(&mut self.builder);
+                }
+            }
+            _ => {}
         }
+        self.seal(end);
         self.stack.truncate(frame.height);
-        self.builder.switch_to_block(frame.end);
-        let vals = self.builder.block_params(frame.end).to_vec();
+        self.builder.switch_to_block(end);
+        let vals = self.builder.block_params(end).to_vec();
         self.reachable = true;
         if let FrameKind::Func = frame.kind {
             self.builder.ins().return_(&vals);
             // The cold exit of traps and uncaught exceptions: a trap records
             // this function in its backtrace on the way out.
+            if let Some(f) = self.funnels.pop() {
+                f.finish(&mut self.builder);
+            }
             self.builder.switch_to_block(self.exit);
             let defined = self.func.0 - self.module.num_imported_funcs;
             let defined = self.builder.ins().iconst(types::I64, i64::from(defined));
-            self.call_helper(HelperId::TrapFrame, &[defined]);
+            self.call_helper_only(HelperId::TrapFrame, &[defined]);
             let zeros: Vec<Value> = self
                 .result_types
                 .clone()
@@ -167,62 +250,124 @@ impl FuncTranslator<'_> {
         }
     }
 
-    pub(super) fn frame_at(&self, depth: u32) -> (Block, usize) {
-        let f = &self.frames[self.frames.len() - 1 - depth as usize];
-        (f.dest, f.dest_arity)
+    /// The end of a block or loop no branch leaves by: the body's values
+    /// are the results, and translation goes on in the same block.
+    fn end_in_place(&mut self, frame: Frame) {
+        // No branch to the header can follow its loop.
+        if let (FrameKind::Loop, Some(header)) = (&frame.kind, frame.dest) {
+            self.seal(header);
+        }
+        if self.reachable {
+            let vals = self.pop_n(frame.results);
+            self.stack.truncate(frame.height);
+            self.stack.extend(vals);
+        } else {
+            // Nothing reaches what follows: it goes in a block without
+            // predecessors, whose parameters stand for the results.
+            self.stack.truncate(frame.height);
+            let end = self.new_block_with(&frame.end_types);
+            self.seal(end);
+            self.builder.switch_to_block(end);
+            let vals = self.builder.block_params(end).to_vec();
+            self.stack.extend(vals);
+            self.reachable = true;
+        }
     }
 
-    pub(super) fn visit_br(&mut self, depth: u32) {
-        let (dest, arity) = self.frame_at(depth);
-        let args = self.peek_n(arity);
-        self.builder.ins().jump(dest, &block_args(&args));
-        self.reachable = false;
-        let dead = self.builder.create_block();
-        self.builder.switch_to_block(dead);
+    /// Where a branch to label `depth` goes, and the values it carries.
+    pub(super) fn frame_at(&self, depth: u32) -> Result<(Block, usize), CompileError> {
+        let f = self
+            .frames
+            .len()
+            .checked_sub(1 + depth as usize)
+            .and_then(|i| self.frames.get(i));
+        match f {
+            Some(Frame {
+                dest: Some(dest),
+                dest_arity,
+                ..
+            }) => Ok((*dest, *dest_arity)),
+            _ => Err(self.internal(&format!("no branch target at depth {depth}"))),
+        }
     }
 
-    pub(super) fn visit_br_if(&mut self, depth: u32) {
+    /// A branch to label `depth` carrying `values`: its destination and
+    /// arguments (the values, then the label's carried variables).
+    pub(super) fn branch_to(
+        &mut self,
+        depth: u32,
+        values: &[Value],
+    ) -> Result<(Block, Vec<BlockArg>), CompileError> {
+        let (dest, _) = self.frame_at(depth)?;
+        let carried = self
+            .frames
+            .len()
+            .checked_sub(1 + depth as usize)
+            .and_then(|i| self.frames.get(i))
+            .map(|f| f.carried.clone())
+            .unwrap_or_default();
+        let mut args = block_args(values);
+        for v in carried {
+            args.push(BlockArg::Value(self.builder.use_var(v)));
+        }
+        Ok((dest, args))
+    }
+
+    /// A branch to label `depth` with the label's values from the top of
+    /// the stack.
+    fn branch_with_stack(&mut self, depth: u32) -> Result<(Block, Vec<BlockArg>), CompileError> {
+        let (_, arity) = self.frame_at(depth)?;
+        let values = self.peek_n(arity);
+        self.branch_to(depth, &values)
+    }
+
+    pub(super) fn visit_br(&mut self, depth: u32) -> Result<(), CompileError> {
+        let (dest, args) = self.branch_with_stack(depth)?;
+        self.builder.ins().jump(dest, &args);
+        self.switch_to_dead();
+        Ok(())
+    }
+
+    pub(super) fn visit_br_if(&mut self, depth: u32) -> Result<(), CompileError> {
         let cond = self.pop();
-        let (dest, arity) = self.frame_at(depth);
-        let args = self.peek_n(arity);
+        let (dest, args) = self.branch_with_stack(depth)?;
         let cont = self.builder.create_block();
-        self.builder
-            .ins()
-            .brif(cond, dest, &block_args(&args), cont, &[]);
+        self.builder.ins().brif(cond, dest, &args, cont, &[]);
+        self.seal(cont);
         self.builder.switch_to_block(cont);
+        Ok(())
     }
 
-    pub(super) fn visit_br_on_null(&mut self, depth: u32, on_null: bool) {
+    pub(super) fn visit_br_on_null(
+        &mut self,
+        depth: u32,
+        on_null: bool,
+    ) -> Result<(), CompileError> {
         let r = *self.stack.last().unwrap_or(&self.vmctx);
-        let (dest, arity) = self.frame_at(depth);
         let cont = self.builder.create_block();
         if on_null {
             // Branch (without the reference) if null; else keep it.
             self.pop();
-            let args = self.peek_n(arity);
-            self.builder
-                .ins()
-                .brif(r, cont, &[], dest, &block_args(&args));
+            let (dest, args) = self.branch_with_stack(depth)?;
+            self.builder.ins().brif(r, cont, &[], dest, &args);
             self.push(r);
         } else {
             // Branch with the reference if non-null; else drop it.
-            let args = self.peek_n(arity);
-            self.builder
-                .ins()
-                .brif(r, dest, &block_args(&args), cont, &[]);
+            let (dest, args) = self.branch_with_stack(depth)?;
+            self.builder.ins().brif(r, dest, &args, cont, &[]);
             self.pop();
         }
+        self.seal(cont);
         self.builder.switch_to_block(cont);
+        Ok(())
     }
 
-    pub(super) fn visit_br_table(&mut self, idx: BrTableIdx) {
+    pub(super) fn visit_br_table(&mut self, idx: BrTableIdx) -> Result<(), CompileError> {
         let index = self.pop();
         let targets = self.body.br_table(idx).to_vec();
         let Some(&default) = targets.last() else {
-            return;
+            return Ok(());
         };
-        let (_, arity) = self.frame_at(default);
-        let args = self.peek_n(arity);
         let mut stubs: Vec<(u32, Block)> = Vec::new();
         let mut stub_for = |t: &mut Self, depth: u32| -> Block {
             if let Some((_, b)) = stubs.iter().find(|(d, _)| *d == depth) {
@@ -247,13 +392,13 @@ impl FuncTranslator<'_> {
             .create_jump_table(JumpTableData::new(def_call, &table));
         self.builder.ins().br_table(index, jt);
         for (depth, b) in stubs {
+            self.seal(b);
             self.builder.switch_to_block(b);
-            let (dest, _) = self.frame_at(depth);
-            self.builder.ins().jump(dest, &block_args(&args));
+            let (dest, args) = self.branch_with_stack(depth)?;
+            self.builder.ins().jump(dest, &args);
         }
-        self.reachable = false;
-        let dead = self.builder.create_block();
-        self.builder.switch_to_block(dead);
+        self.switch_to_dead();
+        Ok(())
     }
 
     fn signature_of(&mut self, ty: TypeIdx) -> Result<ir::SigRef, CompileError> {
@@ -328,11 +473,11 @@ impl FuncTranslator<'_> {
     /// when it was a tail call that could not be a native one.
     fn finish_call(&mut self, results: Vec<Value>, tail: bool) {
         if tail {
-            let ret = self.frames[0].end;
-            self.builder.ins().jump(ret, &block_args(&results));
-            self.reachable = false;
-            let dead = self.builder.create_block();
-            self.builder.switch_to_block(dead);
+            let ret = self.frames.first().and_then(|f| f.end);
+            if let Some(ret) = ret {
+                self.builder.ins().jump(ret, &block_args(&results));
+            }
+            self.switch_to_dead();
         } else {
             self.stack.extend(results);
         }
@@ -367,9 +512,7 @@ impl FuncTranslator<'_> {
         all.extend(args);
         if tail {
             self.builder.ins().return_call(fref, &all);
-            self.reachable = false;
-            let dead = self.builder.create_block();
-            self.builder.switch_to_block(dead);
+            self.switch_to_dead();
         } else {
             let depth = self.enter_callee();
             let call = self.builder.ins().call(fref, &all);
@@ -407,6 +550,8 @@ impl FuncTranslator<'_> {
         let slow = self.builder.create_block();
         let join = self.new_block_with(&rtys);
         self.builder.ins().brif(ptr, fast, &[], slow, &[]);
+        self.seal(fast);
+        self.seal(slow);
 
         self.builder.switch_to_block(fast);
         let mut all = vec![self.vmctx];
@@ -431,6 +576,7 @@ impl FuncTranslator<'_> {
         let results = self.unspill(slot, &rtys);
         self.builder.ins().jump(join, &block_args(&results));
 
+        self.seal(join);
         self.builder.switch_to_block(join);
         let results = self.builder.block_params(join).to_vec();
         self.finish_call(results, tail);

@@ -7,28 +7,25 @@
 //! (emitted when the `try_table` opens): the pad tries each catch clause in
 //! order through a helper, which delivers the payload and clears the word on
 //! a match; with no match (or for a real trap, which is never caught) it
-//! continues at the enclosing pad, or leaves the function.
+//! continues at the enclosing pad, or leaves the function. Edges to a pad
+//! go through its [`Funnel`], kept on a stack whose top is the innermost.
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder};
 use strata_ir::{BlockType, CatchKind, TagIdx, TryTableIdx};
 use strata_runtime::CompileError;
 
-use super::{block_args, clif_type, FrameKind, FuncTranslator};
+use super::{clif_type, FrameKind, FuncTranslator, Funnel};
 use crate::libcalls::HelperId;
 use crate::vmctx;
 
 impl FuncTranslator<'_> {
-    /// Where an exception raised here goes: the innermost landing pad, or
-    /// the function's exit.
-    pub(crate) fn unwind_target(&self) -> Block {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|f| match f.kind {
-                FrameKind::Try { pad } => Some(pad),
-                _ => None,
-            })
-            .unwrap_or(self.exit)
+    /// Where an exception raised here goes next: towards the innermost
+    /// landing pad, or the function's exit. Each call is one edge.
+    pub(crate) fn unwind_target(&mut self) -> Block {
+        match self.funnels.last_mut() {
+            Some(f) => f.entry(&mut self.builder),
+            None => self.exit,
+        }
     }
 
     fn tag_types(&self, tag: TagIdx) -> Result<Vec<cranelift_codegen::ir::Type>, CompileError> {
@@ -45,12 +42,12 @@ impl FuncTranslator<'_> {
         ty: BlockType,
         catches: TryTableIdx,
     ) -> Result<(), CompileError> {
-        let outer_target = self.unwind_target();
         let catches = self.body.try_table(catches).to_vec();
         let pad = self.builder.create_block();
         self.builder.set_cold_block(pad);
         let body = self.builder.create_block();
         self.builder.ins().jump(body, &[]);
+        self.seal(body);
 
         // The landing pad, in the scope enclosing the try_table.
         self.builder.switch_to_block(pad);
@@ -60,9 +57,9 @@ impl FuncTranslator<'_> {
                 .ins()
                 .icmp_imm_s(IntCC::Equal, word, vmctx::TRAP_EXCEPTION as i64);
         let first = self.builder.create_block();
-        self.builder
-            .ins()
-            .brif(is_exn, first, &[], outer_target, &[]);
+        let outer = self.unwind_target();
+        self.builder.ins().brif(is_exn, first, &[], outer, &[]);
+        self.seal(first);
         self.builder.switch_to_block(first);
         for c in catches {
             let (tag, mut tys, want_ref) = match c.kind {
@@ -81,21 +78,26 @@ impl FuncTranslator<'_> {
             let hit = self.builder.create_block();
             let next = self.builder.create_block();
             self.builder.ins().brif(matched, hit, &[], next, &[]);
+            self.seal(hit);
+            self.seal(next);
             self.builder.switch_to_block(hit);
             let values = self.unspill(slot, &tys);
             // The label is relative to the block enclosing the try_table,
             // which is the innermost frame now.
-            let (dest, _) = self.frame_at(c.label);
-            self.builder.ins().jump(dest, &block_args(&values));
+            let (dest, args) = self.branch_to(c.label, &values)?;
+            self.builder.ins().jump(dest, &args);
             self.builder.switch_to_block(next);
         }
-        self.builder.ins().jump(outer_target, &[]);
+        let outer = self.unwind_target();
+        self.builder.ins().jump(outer, &[]);
 
         self.builder.switch_to_block(body);
-        self.visit_block(ty, false)?;
+        self.visit_block(ty, true)?;
         if let Some(f) = self.frames.last_mut() {
-            f.kind = FrameKind::Try { pad };
+            f.kind = FrameKind::Try;
         }
+        // The pad is sealed when the try_table ends (`visit_end`).
+        self.funnels.push(Funnel::new(pad));
         Ok(())
     }
 
@@ -119,8 +121,6 @@ impl FuncTranslator<'_> {
     fn leave_to_handler(&mut self) {
         let target = self.unwind_target();
         self.builder.ins().jump(target, &[]);
-        self.reachable = false;
-        let dead = self.builder.create_block();
-        self.builder.switch_to_block(dead);
+        self.switch_to_dead();
     }
 }

@@ -8,6 +8,17 @@
 //! runtime operations live in [`control`]; memory accesses and their bounds
 //! checks in [`bounds`]; numeric operators in [`numeric`].
 //!
+//! # Cost linear in the body
+//! Translation does constant work per op, whatever the nesting: blocks are
+//! sealed as soon as their last predecessor exists (so a variable's lookup
+//! never walks more than once through a chain of blocks), the innermost
+//! landing pad is the top of a stack, and only labels that are branched to
+//! get a block ([`prepass`]): a deep nest of `block`s and `loop`s nothing
+//! branches to is straight-line code, with one poll for all the loop
+//! headers ([`poll`]). Edges to the exit block and to
+//! landing pads go through a [`funnel`], which keeps regalloc2's dominator
+//! computation from going quadratic on them.
+//!
 //! # Internal ABI
 //! Every wasm function is `tail`-convention `(vmctx: i64, params...) ->
 //! results`. A trap stores its code into `vmctx[W_TRAP]` and returns zeros;
@@ -18,7 +29,12 @@
 mod bounds;
 mod control;
 mod exceptions;
+mod funnel;
 mod numeric;
+mod poll;
+mod prepass;
+#[cfg(test)]
+mod tests;
 
 use cranelift_codegen::ir::{
     self, types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value,
@@ -30,6 +46,7 @@ use strata_runtime::CompileError;
 
 use crate::libcalls::HelperId;
 use crate::vmctx::{self, off, Layout};
+use funnel::Funnel;
 
 /// The Cranelift type of a Wasm value type (references are raw 64-bit words).
 pub(crate) fn clif_type(ty: ValType) -> Option<Type> {
@@ -80,8 +97,9 @@ enum FrameKind {
     Func,
     /// A `block`.
     Block,
-    /// A `try_table`: a block whose exceptions go to `pad`.
-    Try { pad: Block },
+    /// A `try_table`: a block whose exceptions go to its landing pad (the
+    /// top of the funnel stack while it is open).
+    Try,
     /// A `loop`; branches go to its header.
     Loop,
     /// An `if`: its else block and the parameters both arms start with.
@@ -96,16 +114,24 @@ enum FrameKind {
 #[derive(Debug)]
 struct Frame {
     kind: FrameKind,
-    /// Where a branch to this label goes.
-    dest: Block,
+    /// Where a branch to this label goes; `None` for a block or loop no
+    /// branch targets.
+    dest: Option<Block>,
     /// Values a branch to this label carries.
     dest_arity: usize,
-    /// The block after the construct, whose parameters are its results.
-    end: Block,
+    /// The block after the construct, whose parameters are its results;
+    /// `None` for a block or loop whose end nothing branches to (it ends in
+    /// the block its body ends in).
+    end: Option<Block>,
+    /// The result types, kept for an `end` that is `None`.
+    end_types: Vec<Type>,
     /// Number of results.
     results: usize,
     /// Operand-stack height below the construct's parameters.
     height: usize,
+    /// Variables a branch here passes after the label's values (the
+    /// header parameters of a targeted loop that writes them).
+    carried: Vec<Variable>,
 }
 
 /// Translates one function.
@@ -120,9 +146,22 @@ pub(crate) struct FuncTranslator<'a> {
     locals: Vec<Variable>,
     stack: Vec<Value>,
     frames: Vec<Frame>,
+    /// Where trap paths and exceptions go: the function's exit first, then
+    /// the landing pad of each open `try_table`, innermost last.
+    funnels: Vec<Funnel>,
+    /// The constructs branches target, and what targeted loops read and
+    /// write.
+    pre: prepass::Prepass,
+    /// Index of the op being translated.
+    pc: usize,
+    /// Loop-header checks owed (see [`poll`]).
+    owed_polls: u32,
     reachable: bool,
     /// Returns zeros; every trap path ends here.
     exit: Block,
+    /// The context's fuel word and interrupt-flag pointer, loaded at entry.
+    fuel: Value,
+    interrupt: Value,
     result_types: Vec<Type>,
     helper_sig: Option<ir::SigRef>,
     /// Base and length of each memory the function accesses, kept in
@@ -132,7 +171,9 @@ pub(crate) struct FuncTranslator<'a> {
     offset: u32,
 }
 
-/// Translate `func` into `clif` (whose signature is already set).
+/// Translate `func` into `clif` (whose signature is already set). Returns
+/// the body's loop-nest cost ([`prepass::Prepass::nest_cost`]), which the
+/// compile driver weighs against the body's size.
 pub(crate) fn translate_function(
     module: &Module,
     func: FuncIdx,
@@ -141,7 +182,7 @@ pub(crate) fn translate_function(
     frontend: cranelift_codegen::isa::TargetFrontendConfig,
     clif: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
-) -> Result<(), CompileError> {
+) -> Result<u64, CompileError> {
     let builder = FunctionBuilder::new(clif, fctx);
     let layout = Layout {
         memories: module.memories.len(),
@@ -158,8 +199,14 @@ pub(crate) fn translate_function(
         locals: Vec::new(),
         stack: Vec::with_capacity(body.max_stack as usize),
         frames: Vec::new(),
+        funnels: Vec::new(),
+        pre: prepass::analyze(body),
+        pc: 0,
+        owed_polls: 0,
         reachable: true,
         exit: Block::from_u32(0),
+        fuel: Value::from_u32(0),
+        interrupt: Value::from_u32(0),
         result_types: Vec::new(),
         helper_sig: None,
         mem_vars: vec![None; module.memories.len()],
@@ -167,16 +214,34 @@ pub(crate) fn translate_function(
     };
     t.emit_prologue()?;
     for (pc, op) in body.ops.iter().enumerate() {
+        t.pc = pc;
         t.offset = body.offsets.get(pc).copied().unwrap_or(body.offset);
         t.builder.set_srcloc(ir::SourceLoc::new(t.offset));
+        if !t.defers_polls(op) {
+            t.pay_polls();
+        }
         t.visit_op(*op)?;
     }
+    // Blocks are sealed as their predecessors complete; this catches the
+    // unreachable ones (which have none).
     t.builder.seal_all_blocks();
+    let nest_cost = t.pre.nest_cost;
     t.builder.finalize(frontend);
-    Ok(())
+    Ok(nest_cost)
 }
 
 impl<'a> FuncTranslator<'a> {
+    /// An inconsistency between the IR and what translation derived from
+    /// it (a bug, reported rather than miscompiled).
+    #[cold]
+    pub(crate) fn internal(&self, what: &str) -> CompileError {
+        CompileError {
+            func: Some(self.func),
+            offset: Some(self.offset),
+            message: format!("aot translation: {what}"),
+        }
+    }
+
     #[cold]
     pub(crate) fn unsupported(&self, what: &str) -> CompileError {
         CompileError {
@@ -191,6 +256,7 @@ impl<'a> FuncTranslator<'a> {
         let entry = self.builder.create_block();
         self.builder.append_block_params_for_function_params(entry);
         self.builder.switch_to_block(entry);
+        self.builder.seal_block(entry);
         let params = self.builder.block_params(entry).to_vec();
         self.vmctx = params[0];
         for (i, p) in ty.params.iter().enumerate() {
@@ -215,17 +281,20 @@ impl<'a> FuncTranslator<'a> {
 
         self.exit = self.builder.create_block();
         self.builder.set_cold_block(self.exit);
+        self.funnels.push(Funnel::new(self.exit));
         let ret = self.builder.create_block();
         for t in self.result_types.clone() {
             self.builder.append_block_param(ret, t);
         }
         self.frames.push(Frame {
             kind: FrameKind::Func,
-            dest: ret,
+            dest: Some(ret),
             dest_arity: self.result_types.len(),
-            end: ret,
+            end: Some(ret),
+            end_types: Vec::new(),
             results: self.result_types.len(),
             height: 0,
+            carried: Vec::new(),
         });
 
         // Native stack check: the frame (bounded by locals and operand
@@ -251,7 +320,9 @@ impl<'a> FuncTranslator<'a> {
             }
         }
         self.reload_memories();
-        self.emit_poll();
+        self.fuel = self.load_word(vmctx::W_FUEL, true);
+        self.interrupt = self.load_word(vmctx::W_INTERRUPT, true);
+        self.emit_poll(1);
         Ok(())
     }
 
@@ -321,12 +392,27 @@ impl<'a> FuncTranslator<'a> {
         }
     }
 
+    /// Declare that all predecessors of `b` exist.
+    pub(crate) fn seal(&mut self, b: Block) {
+        self.builder.seal_block(b);
+    }
+
+    /// The block a trap path should jump to next (on its way to the exit).
+    pub(crate) fn exit_entry(&mut self) -> Block {
+        match self.funnels.first_mut() {
+            Some(f) => f.entry(&mut self.builder),
+            None => self.exit,
+        }
+    }
+
     /// Branch to a trap exit when `cond` is non-zero.
     pub(crate) fn trap_if(&mut self, cond: Value, code: TrapCode) {
         let trap = self.builder.create_block();
         self.builder.set_cold_block(trap);
         let cont = self.builder.create_block();
         self.builder.ins().brif(cond, trap, &[], cont, &[]);
+        self.seal(trap);
+        self.seal(cont);
         self.builder.switch_to_block(trap);
         self.emit_trap_store(code);
         self.builder.switch_to_block(cont);
@@ -341,28 +427,45 @@ impl<'a> FuncTranslator<'a> {
         self.builder
             .ins()
             .store(trusted(), w, self.vmctx, off(vmctx::W_TRAP));
-        self.builder.ins().jump(self.exit, &[]);
+        let exit = self.exit_entry();
+        self.builder.ins().jump(exit, &[]);
     }
 
-    /// An unconditional trap; what follows is unreachable.
-    pub(crate) fn trap(&mut self, code: TrapCode) {
-        self.emit_trap_store(code);
+    /// Continue in a fresh block that nothing branches to (what follows an
+    /// unconditional branch, trap or return).
+    pub(crate) fn switch_to_dead(&mut self) {
         self.reachable = false;
         let dead = self.builder.create_block();
         self.builder.switch_to_block(dead);
     }
 
-    /// After a call that can trap: leave if the context holds a trap.
+    /// An unconditional trap; what follows is unreachable.
+    pub(crate) fn trap(&mut self, code: TrapCode) {
+        self.emit_trap_store(code);
+        self.switch_to_dead();
+    }
+
+    /// After a call that can trap or throw: leave (or go to the landing
+    /// pad) if the context holds a trap.
     pub(crate) fn check_trap(&mut self) {
         let t = self.load_word(vmctx::W_TRAP, false);
         let cont = self.builder.create_block();
         let target = self.unwind_target();
         self.builder.ins().brif(t, target, &[], cont, &[]);
+        self.seal(cont);
         self.builder.switch_to_block(cont);
     }
 
-    /// Call helper `id` with up to five arguments (i32s zero-extended).
+    /// Call helper `id` with up to five arguments (i32s zero-extended), and
+    /// re-read the memories (the helper may have grown one).
     pub(crate) fn call_helper(&mut self, id: HelperId, args: &[Value]) -> Value {
+        let r = self.call_helper_only(id, args);
+        self.reload_memories();
+        r
+    }
+
+    /// Call helper `id`, which leaves the memories as they are.
+    pub(crate) fn call_helper_only(&mut self, id: HelperId, args: &[Value]) -> Value {
         let sig = match self.helper_sig {
             Some(s) => s,
             None => {
@@ -390,37 +493,12 @@ impl<'a> FuncTranslator<'a> {
             all.push(z);
         }
         let call = self.builder.ins().call_indirect(sig, f, &all);
-        let r = self.builder.inst_results(call)[0];
-        self.reload_memories();
-        r
+        self.builder.inst_results(call)[0]
     }
 
     /// An i64 constant.
     pub(crate) fn iconst64(&mut self, v: u64) -> Value {
         self.builder.ins().iconst(types::I64, v as i64)
-    }
-
-    /// The interruption poll of loop headers and function entries: call the
-    /// helper only when fuel is counted or the interrupt flag is set.
-    pub(crate) fn emit_poll(&mut self) {
-        let fuel = self.load_word(vmctx::W_FUEL, true);
-        let flag_ptr = self.load_word(vmctx::W_INTERRUPT, true);
-        // A plain byte load: single-copy atomic on every supported target,
-        // and (unlike an atomic load) no barrier to Cranelift's optimizations.
-        let flag = self
-            .builder
-            .ins()
-            .uload8(types::I64, trusted(), flag_ptr, 0);
-        let any = self.builder.ins().bor(fuel, flag);
-        let slow = self.builder.create_block();
-        self.builder.set_cold_block(slow);
-        let cont = self.builder.create_block();
-        self.builder.ins().brif(any, slow, &[], cont, &[]);
-        self.builder.switch_to_block(slow);
-        self.call_helper(HelperId::Poll, &[]);
-        self.check_trap();
-        self.builder.ins().jump(cont, &[]);
-        self.builder.switch_to_block(cont);
     }
 
     fn visit_op(&mut self, op: Op) -> Result<(), CompileError> {
@@ -432,12 +510,12 @@ impl<'a> FuncTranslator<'a> {
             Op::If { ty, .. } => self.visit_if(ty)?,
             Op::Else { .. } => self.visit_else(),
             Op::End => self.visit_end(),
-            Op::Br(d) => self.visit_br(d),
-            Op::BrIf(d) => self.visit_br_if(d),
-            Op::BrTable(t) => self.visit_br_table(t),
+            Op::Br(d) => self.visit_br(d)?,
+            Op::BrIf(d) => self.visit_br_if(d)?,
+            Op::BrTable(t) => self.visit_br_table(t)?,
             Op::Return => {
                 let d = self.frames.len() as u32 - 1;
-                self.visit_br(d);
+                self.visit_br(d)?;
             }
             Op::Call(f) => self.visit_call(f, false)?,
             Op::ReturnCall(f) => self.visit_call(f, true)?,
@@ -523,8 +601,8 @@ impl<'a> FuncTranslator<'a> {
                     .icmp_imm_s(ir::condcodes::IntCC::Equal, v, 0);
                 self.trap_if(z, TrapCode::NullReference);
             }
-            Op::BrOnNull(d) => self.visit_br_on_null(d, true),
-            Op::BrOnNonNull(d) => self.visit_br_on_null(d, false),
+            Op::BrOnNull(d) => self.visit_br_on_null(d, true)?,
+            Op::BrOnNonNull(d) => self.visit_br_on_null(d, false)?,
             Op::TableGet(_)
             | Op::TableSet(_)
             | Op::TableSize(_)
