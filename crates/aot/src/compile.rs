@@ -160,6 +160,12 @@ pub(crate) fn compile_module(
     module: &Module,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<CodeImage, CompileError> {
+    if module.uses_simd() {
+        return Err(compile_error(
+            None,
+            "the aot tier does not support SIMD (`v128`) yet; use the interpreter".into(),
+        ));
+    }
     let n = module.bodies.len();
     let total = 2 * n;
     let next = AtomicUsize::new(0);

@@ -155,7 +155,7 @@ pub(crate) unsafe fn refresh(vmctx: *mut u64, store: &mut Store, instance: Insta
     }
     for i in 0..layout.globals {
         let g = store.instance(instance).globals[i];
-        let p = &mut store.global_mut(g).value as *mut u64;
+        let p = store.global_mut(g).value_ptr();
         // SAFETY: global words exist for every global of the instance.
         unsafe { set_word(vmctx, layout.global(i), p as u64) };
     }

@@ -96,7 +96,7 @@ fn edits_after_signing_are_refused() {
     // A feature toggled: the kind of edit that would load unsigned.
     let v = forge::edit(&signed, WASM_FEATURES, |p| {
         let s = String::from_utf8(p.clone()).unwrap();
-        *p = s.replace("\"simd\":false", "\"simd\":true").into_bytes();
+        *p = s.replace("\"simd\":true", "\"simd\":false").into_bytes();
     });
     bad("features", &v);
     // Every byte of the signature itself.

@@ -10,7 +10,7 @@
 //! with [`ErrorKind::WrongStore`].
 
 use strata_ir::{ExternKind, GlobalType, HeapType, TableType, Val as RtVal, ValType};
-use strata_runtime::value::{from_raw, to_raw};
+use strata_runtime::value::{from_raw, to_raw, to_raw_wide};
 use strata_runtime::{
     ExternVal, GlobalAddr, GlobalEntity, StoreId, TableAddr, TableEntity, TagAddr,
 };
@@ -225,7 +225,7 @@ impl Global {
         }
         let addr = rt.push_global(GlobalEntity {
             ty,
-            value: to_raw(value),
+            value: to_raw_wide(value),
         });
         Ok(Global(Stored::new(rt.id(), addr)))
     }
@@ -267,7 +267,7 @@ impl Global {
         if !value_matches(rt, &value, ty.ty) {
             return Err(type_mismatch("global.set", ty.ty, &value));
         }
-        rt.global_mut(addr).value = to_raw(value);
+        rt.global_mut(addr).value = to_raw_wide(value);
         Ok(())
     }
 }

@@ -193,6 +193,7 @@ pub(crate) fn val_type_of(v: &strata_ir::Val) -> ValType {
         strata_ir::Val::I64(_) => ValType::I64,
         strata_ir::Val::F32(_) => ValType::F32,
         strata_ir::Val::F64(_) => ValType::F64,
+        strata_ir::Val::V128(_) => ValType::V128,
         strata_ir::Val::FuncRef(_) => ValType::FUNCREF,
         strata_ir::Val::ExternRef(_) => ValType::EXTERNREF,
         strata_ir::Val::AnyRef(_) => ValType::Ref(strata_ir::RefType {

@@ -28,6 +28,9 @@ pub enum Val {
     F32(u32),
     /// 64-bit float, as raw bits.
     F64(u64),
+    /// 128-bit vector; its little-endian bytes are the vector's bytes
+    /// (lane 0 of every shape in the low bits).
+    V128(u128),
     /// A function reference or null.
     FuncRef(Option<Func>),
     /// A host reference or null.
@@ -89,7 +92,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::V128 => Val::I64(0),
+            ValType::V128 => Val::V128(0),
             ValType::Ref(r) => match r.heap.hierarchy() {
                 RefHierarchy::Func => Val::FuncRef(None),
                 RefHierarchy::Extern => Val::ExternRef(None),
@@ -147,6 +150,7 @@ impl Val {
             Val::I64(x) => RtVal::I64(x),
             Val::F32(x) => RtVal::F32(x),
             Val::F64(x) => RtVal::F64(x),
+            Val::V128(x) => RtVal::V128(x),
             Val::FuncRef(f) => RtVal::FuncRef(f.map(|f| f.0.addr())),
             Val::ExternRef(e) => RtVal::ExternRef(e.map(|e| e.0.addr())),
             Val::AnyRef(a) => RtVal::AnyRef(a.map(|a| a.0.addr())),
@@ -162,6 +166,7 @@ impl Val {
             Val::I64(x) => RtVal::I64(x),
             Val::F32(x) => RtVal::F32(x),
             Val::F64(x) => RtVal::F64(x),
+            Val::V128(x) => RtVal::V128(x),
             Val::FuncRef(None) => RtVal::FuncRef(None),
             Val::FuncRef(Some(f)) => RtVal::FuncRef(Some(f.0.check(store, "Func")?)),
             Val::ExternRef(None) => RtVal::ExternRef(None),
@@ -191,6 +196,7 @@ impl Val {
             RtVal::I64(x) => Val::I64(x),
             RtVal::F32(x) => Val::F32(x),
             RtVal::F64(x) => Val::F64(x),
+            RtVal::V128(x) => Val::V128(x),
             RtVal::FuncRef(f) => Val::FuncRef(f.map(|a| Func(Stored::new(store, a)))),
             RtVal::ExternRef(e) => Val::ExternRef(e.map(|a| ExternRef(Stored::new(store, a)))),
             RtVal::AnyRef(r) => Val::AnyRef(r.map(|a| AnyRef(Stored::new(store, a)))),

@@ -33,7 +33,8 @@ pub fn parse_val(text: &str, ty: ValType) -> Result<Val> {
                 Val::ExternRef(None)
             }
         }
-        ValType::Ref(_) | ValType::V128 => bail!(
+        ValType::V128 => Val::V128(parse_v128(text).ok_or_else(bad)?),
+        ValType::Ref(_) => bail!(
             "cannot pass a {} argument from the command line",
             type_name(ty)
         ),
@@ -69,6 +70,7 @@ pub fn format_val(v: &Val) -> String {
             )
             .unwrap_or_else(|| v.to_string())
         }
+        Val::V128(bits) => format!("{bits:#034x}"),
         Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
             "null".to_string()
         }
@@ -76,6 +78,19 @@ pub fn format_val(v: &Val) -> String {
         Val::ExternRef(Some(_)) => "<externref>".to_string(),
         Val::AnyRef(Some(_)) => "<anyref>".to_string(),
         Val::ExnRef(Some(_)) => "<exnref>".to_string(),
+    }
+}
+
+/// A `v128` argument: the vector as one 128-bit integer, hexadecimal with
+/// `0x` (lane 0 in the low bits, as `format_val` prints it) or decimal.
+fn parse_v128(text: &str) -> Option<u128> {
+    let digits = text.replace('_', "");
+    match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => u128::from_str_radix(hex, 16).ok(),
+        None => digits.parse().ok(),
     }
 }
 

@@ -136,8 +136,8 @@ fn trust_runs_only_artifacts_signed_by_the_key() {
     assert!(err.contains("not signed"), "{err}");
     // Edited after signing, checksum recomputed: the signature fails.
     let mut bytes = std::fs::read(&signed).expect("read");
-    let features = find(&bytes, b"\"simd\":false").expect("features");
-    bytes[features..features + 12].copy_from_slice(b"\"simd\":true ");
+    let features = find(&bytes, b"\"simd\":true").expect("features");
+    bytes[features..features + 12].copy_from_slice(b"\"simd\":false");
     reseal(&mut bytes);
     let edited = dir.join("edited.aot");
     std::fs::write(&edited, &bytes).expect("write");

@@ -1,13 +1,14 @@
 //! Conversion of `.wast` arguments to [`Val`]s and matching of results
 //! against `.wast` expectations: exact values (floats by bits), the NaN
-//! patterns `nan:canonical` and `nan:arithmetic`, `ref.null` (optionally of a
+//! patterns `nan:canonical` and `nan:arithmetic`, `v128` values lane by lane
+//! (float lanes with their own NaN patterns), `ref.null` (optionally of a
 //! heap type), `ref.func`, `ref.extern N` / `(ref.extern)`, and `either`.
 //!
-//! SIMD values and GC references (`ref.host`, `ref.any`, `ref.i31`, ...) are
-//! outside Strata's core scope: they convert to an error, which the runner
-//! reports as a failure naming the construct.
+//! GC references (`ref.host`, `ref.any`, `ref.i31`, ...) are outside
+//! Strata's scope: they convert to an error, which the runner reports as a
+//! failure naming the construct.
 
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
 
 use strata_api::Val;
@@ -36,7 +37,7 @@ pub(crate) fn arg(a: &WastArg<'_>) -> Result<Arg, String> {
         WastArgCore::I64(v) => Arg::Val(Val::I64(*v)),
         WastArgCore::F32(v) => Arg::Val(Val::F32(v.bits)),
         WastArgCore::F64(v) => Arg::Val(Val::F64(v.bits)),
-        WastArgCore::V128(_) => return Err("v128 arguments need SIMD (not supported)".into()),
+        WastArgCore::V128(v) => Arg::Val(Val::V128(u128::from_le_bytes(v.to_le_bytes()))),
         WastArgCore::RefNull(h) => Arg::Val(null_of(h)?),
         WastArgCore::RefExtern(n) => Arg::Extern(*n),
         WastArgCore::RefHost(_) => return Err("ref.host arguments need GC (not supported)".into()),
@@ -118,7 +119,7 @@ fn matches_core(
             NanPattern::ArithmeticNan => bits & F64_CANONICAL_NAN == F64_CANONICAL_NAN,
             NanPattern::Value(v) => v.bits == *bits,
         },
-        (WastRetCore::V128(_), _) => return Err("v128 results need SIMD (not supported)".into()),
+        (WastRetCore::V128(p), Val::V128(bits)) => v128_matches(p, *bits),
         (WastRetCore::RefNull(None), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(None), Val::ExternRef(r)) => r.is_none(),
         (WastRetCore::RefNull(None), Val::AnyRef(r)) => r.is_none(),
@@ -173,6 +174,39 @@ fn matches_core(
     })
 }
 
+/// Whether a vector matches a lane pattern: integer lanes exactly, float
+/// lanes as scalar floats do (NaN patterns per lane).
+fn v128_matches(p: &V128Pattern, bits: u128) -> bool {
+    let b = bits.to_le_bytes();
+    let lane = |i: usize, w: usize| {
+        let mut x = [0u8; 8];
+        x[..w].copy_from_slice(&b[i * w..(i + 1) * w]);
+        u64::from_le_bytes(x)
+    };
+    match p {
+        V128Pattern::I8x16(l) => (0..16).all(|i| lane(i, 1) == u64::from(l[i] as u8)),
+        V128Pattern::I16x8(l) => (0..8).all(|i| lane(i, 2) == u64::from(l[i] as u16)),
+        V128Pattern::I32x4(l) => (0..4).all(|i| lane(i, 4) == u64::from(l[i] as u32)),
+        V128Pattern::I64x2(l) => (0..2).all(|i| lane(i, 8) == l[i] as u64),
+        V128Pattern::F32x4(l) => (0..4).all(|i| {
+            let bits = lane(i, 4) as u32;
+            match &l[i] {
+                NanPattern::CanonicalNan => bits & 0x7fff_ffff == F32_CANONICAL_NAN,
+                NanPattern::ArithmeticNan => bits & F32_CANONICAL_NAN == F32_CANONICAL_NAN,
+                NanPattern::Value(v) => v.bits == bits,
+            }
+        }),
+        V128Pattern::F64x2(l) => (0..2).all(|i| {
+            let bits = lane(i, 8);
+            match &l[i] {
+                NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == F64_CANONICAL_NAN,
+                NanPattern::ArithmeticNan => bits & F64_CANONICAL_NAN == F64_CANONICAL_NAN,
+                NanPattern::Value(v) => v.bits == bits,
+            }
+        }),
+    }
+}
+
 /// The text of an expectation, for messages.
 pub(crate) fn describe_ret(r: &WastRet<'_>) -> String {
     match r {
@@ -193,7 +227,7 @@ fn describe(r: &WastRetCore<'_>) -> String {
         }
         WastRetCore::F32(p) => format!("(f32.const {})", nan_name(p)),
         WastRetCore::F64(p) => format!("(f64.const {})", nan_name(p)),
-        WastRetCore::V128(_) => "(v128.const ...)".to_string(),
+        WastRetCore::V128(p) => format!("(v128.const {p:?})"),
         WastRetCore::RefNull(None) => "(ref.null)".to_string(),
         WastRetCore::RefNull(Some(h)) => format!("(ref.null {h:?})"),
         WastRetCore::RefExtern(None) => "(ref.extern)".to_string(),
@@ -228,6 +262,14 @@ pub(crate) fn describe_val(v: &Val) -> String {
         Val::I64(x) => format!("(i64.const {x})"),
         Val::F32(b) => format!("(f32.const {} = {b:#010x})", f32::from_bits(*b)),
         Val::F64(b) => format!("(f64.const {} = {b:#018x})", f64::from_bits(*b)),
+        Val::V128(b) => format!("(v128.const i32x4 {})", {
+            let l: Vec<String> = b
+                .to_le_bytes()
+                .chunks(4)
+                .map(|c| format!("{:#010x}", u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                .collect();
+            l.join(" ")
+        }),
         Val::FuncRef(None) => "(ref.null func)".to_string(),
         Val::FuncRef(Some(a)) => format!("(ref.func @{})", a.addr().0),
         Val::ExternRef(None) => "(ref.null extern)".to_string(),

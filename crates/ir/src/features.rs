@@ -3,8 +3,8 @@
 //! The loader validates with exactly these features on; tiers may refuse a
 //! module whose features they do not implement.
 
-/// Enabled WebAssembly features. The default is the Strata core scope: Wasm 3.0
-/// without SIMD, GC and exception handling.
+/// Enabled WebAssembly features. The default is Wasm 3.0 ([`Features::CORE`]),
+/// whose GC objects are not supported yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Features {
@@ -37,13 +37,17 @@ pub struct Features {
     /// immutable globals in constant expressions. Struct and array types and
     /// the GC instructions are refused as unsupported until GC is implemented.
     pub gc: bool,
-    /// 128-bit SIMD (not in the core scope).
+    /// 128-bit SIMD: `v128`, its loads, stores and lane-wise operators.
     pub simd: bool,
+    /// Relaxed SIMD (needs `simd`); every tier gives each relaxed operator
+    /// the one deterministic behaviour written in [`crate::simd`].
+    pub relaxed_simd: bool,
 }
 
 impl Features {
-    /// The core scope: every feature above except SIMD (GC validation rules
-    /// on, GC objects unsupported).
+    /// Wasm 3.0: every feature above, SIMD and relaxed SIMD included (GC
+    /// validation rules on, GC objects unsupported). A tier that lacks SIMD
+    /// refuses a module that uses it with a compile error.
     pub const CORE: Self = Self {
         mutable_global: true,
         sign_extension: true,
@@ -58,7 +62,8 @@ impl Features {
         function_references: true,
         exceptions: true,
         gc: true,
-        simd: false,
+        simd: true,
+        relaxed_simd: true,
     };
 }
 

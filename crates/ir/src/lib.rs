@@ -29,6 +29,8 @@ mod num_ops;
 pub mod numeric;
 pub mod op;
 pub mod rt;
+pub mod simd;
+mod simd_ops;
 pub mod types;
 pub mod valid;
 

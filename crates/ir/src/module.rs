@@ -99,6 +99,7 @@ pub enum ConstOp {
     I64Const(i64),
     F32Const(u32),
     F64Const(u64),
+    V128Const([u8; 16]),
     RefNull(HeapType),
     RefFunc(FuncIdx),
     GlobalGet(GlobalIdx),
@@ -344,6 +345,39 @@ impl Module {
                 (f.params.len(), f.results.len())
             }
         }
+    }
+
+    /// Whether the module uses SIMD anywhere: a `v128` in a type, global,
+    /// local or block type, a `v128` constant expression, or a SIMD operator.
+    /// A tier without SIMD refuses such a module as a whole.
+    pub fn uses_simd(&self) -> bool {
+        let v128 = |t: &ValType| *t == ValType::V128;
+        self.types
+            .iter()
+            .any(|f| f.params.iter().any(v128) || f.results.iter().any(v128))
+            || self.globals.iter().any(|g| v128(&g.ty))
+            || self.bodies.iter().any(|b| {
+                b.locals.iter().any(v128)
+                    || b.ops.iter().any(|op| {
+                        op.is_simd()
+                            || matches!(
+                                op,
+                                Op::Block {
+                                    ty: BlockType::Value(ValType::V128),
+                                    ..
+                                } | Op::Loop {
+                                    ty: BlockType::Value(ValType::V128),
+                                    ..
+                                } | Op::If {
+                                    ty: BlockType::Value(ValType::V128),
+                                    ..
+                                } | Op::TryTable {
+                                    ty: BlockType::Value(ValType::V128),
+                                    ..
+                                } | Op::Select(ValType::V128)
+                            )
+                    })
+            })
     }
 
     /// Find an export by name.

@@ -63,6 +63,180 @@ macro_rules! define_num_op {
 }
 crate::for_each_num_op!(define_num_op);
 
+macro_rules! define_simd_op {
+    ($($name:ident $snake:ident [$($param:ident)*] $result:ident;)*) => {
+        /// A pure SIMD operator (lane-wise arithmetic, comparison, conversion,
+        /// splat, bit tests). Its signature comes from [`for_each_simd_op!`];
+        /// none traps.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[allow(missing_docs)]
+        pub enum SimdOp {
+            $($name,)*
+        }
+
+        impl SimdOp {
+            /// Every operator, in table order.
+            pub const ALL: &'static [SimdOp] = &[$(SimdOp::$name,)*];
+
+            /// Operand types, bottom of the stack first.
+            pub fn params(self) -> &'static [ValType] {
+                match self {
+                    $(SimdOp::$name => &[$(ValType::$param),*],)*
+                }
+            }
+
+            /// The result type.
+            pub fn result(self) -> ValType {
+                match self {
+                    $(SimdOp::$name => ValType::$result,)*
+                }
+            }
+
+            /// The operator's name in snake case (`i8x16_add`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(SimdOp::$name => stringify!($snake),)*
+                }
+            }
+
+            /// Whether the operator belongs to relaxed SIMD.
+            pub fn is_relaxed(self) -> bool {
+                self.name().contains("relaxed")
+            }
+        }
+    };
+}
+crate::for_each_simd_op!(define_simd_op);
+
+/// What a `v128.load*` reads and how it fills the vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum V128LoadKind {
+    /// `v128.load`: 16 bytes.
+    V128,
+    /// `v128.load8x8_s`: 8 bytes, each sign-extended to 16 bits.
+    I16x8S8,
+    /// `v128.load8x8_u`: 8 bytes, each zero-extended to 16 bits.
+    I16x8U8,
+    /// `v128.load16x4_s`: four 16-bit values sign-extended to 32 bits.
+    I32x4S16,
+    /// `v128.load16x4_u`: four 16-bit values zero-extended to 32 bits.
+    I32x4U16,
+    /// `v128.load32x2_s`: two 32-bit values sign-extended to 64 bits.
+    I64x2S32,
+    /// `v128.load32x2_u`: two 32-bit values zero-extended to 64 bits.
+    I64x2U32,
+    /// `v128.load8_splat`: one byte in every lane.
+    Splat8,
+    /// `v128.load16_splat`.
+    Splat16,
+    /// `v128.load32_splat`.
+    Splat32,
+    /// `v128.load64_splat`.
+    Splat64,
+    /// `v128.load32_zero`: 4 bytes into lane 0, the rest zero.
+    Zero32,
+    /// `v128.load64_zero`: 8 bytes into lane 0, the rest zero.
+    Zero64,
+}
+
+impl V128LoadKind {
+    /// Bytes read from memory.
+    pub fn width(self) -> u32 {
+        match self {
+            V128LoadKind::V128 => 16,
+            V128LoadKind::I16x8S8
+            | V128LoadKind::I16x8U8
+            | V128LoadKind::I32x4S16
+            | V128LoadKind::I32x4U16
+            | V128LoadKind::I64x2S32
+            | V128LoadKind::I64x2U32
+            | V128LoadKind::Splat64
+            | V128LoadKind::Zero64 => 8,
+            V128LoadKind::Splat8 => 1,
+            V128LoadKind::Splat16 => 2,
+            V128LoadKind::Splat32 | V128LoadKind::Zero32 => 4,
+        }
+    }
+}
+
+/// The width of one lane, for lane loads and stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[allow(missing_docs)]
+pub enum LaneWidth {
+    B8,
+    B16,
+    B32,
+    B64,
+}
+
+impl LaneWidth {
+    /// Bytes in one lane.
+    pub fn bytes(self) -> u32 {
+        match self {
+            LaneWidth::B8 => 1,
+            LaneWidth::B16 => 2,
+            LaneWidth::B32 => 4,
+            LaneWidth::B64 => 8,
+        }
+    }
+
+    /// Lanes in a vector (the lane immediate is below this).
+    pub fn lanes(self) -> u8 {
+        (16 / self.bytes()) as u8
+    }
+}
+
+/// The interpretation of a vector: lane type and count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[allow(missing_docs)]
+pub enum Shape {
+    I8x16,
+    I16x8,
+    I32x4,
+    I64x2,
+    F32x4,
+    F64x2,
+}
+
+impl Shape {
+    /// The scalar type of one lane as it is extracted or replaced (`i32` for
+    /// the narrow integer lanes).
+    pub fn lane_type(self) -> ValType {
+        match self {
+            Shape::I8x16 | Shape::I16x8 | Shape::I32x4 => ValType::I32,
+            Shape::I64x2 => ValType::I64,
+            Shape::F32x4 => ValType::F32,
+            Shape::F64x2 => ValType::F64,
+        }
+    }
+
+    /// The lane width.
+    pub fn width(self) -> LaneWidth {
+        match self {
+            Shape::I8x16 => LaneWidth::B8,
+            Shape::I16x8 => LaneWidth::B16,
+            Shape::I32x4 | Shape::F32x4 => LaneWidth::B32,
+            Shape::I64x2 | Shape::F64x2 => LaneWidth::B64,
+        }
+    }
+}
+
+/// Which lane an `extract_lane` reads, and for the narrow integer shapes
+/// how it extends to `i32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExtractLane {
+    /// The vector's shape.
+    pub shape: Shape,
+    /// Sign-extend (`_s`) rather than zero-extend (`_u`); only meaningful
+    /// for `I8x16` and `I16x8`, `false` otherwise.
+    pub signed: bool,
+}
+
 /// A memory operand: which memory, the static offset and the alignment hint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -341,4 +515,43 @@ pub enum Op {
     Throw(TagIdx),
     /// Rethrow the exception of an exnref.
     ThrowRef,
+    /// Push a `v128` constant (its 16 bytes, lane 0 first, little-endian).
+    V128Const([u8; 16]),
+    /// A pure SIMD operator.
+    Simd(SimdOp),
+    /// Pop two vectors; push the bytes the 16 lane indices (each below 32,
+    /// validated) pick from their concatenation.
+    I8x16Shuffle([u8; 16]),
+    /// Pop a vector; push one lane as a scalar (`lane` is below the
+    /// shape's lane count, validated).
+    ExtractLane(ExtractLane, u8),
+    /// Pop a scalar and a vector; push the vector with one lane replaced.
+    ReplaceLane(Shape, u8),
+    /// Load into a vector.
+    V128Load(V128LoadKind, MemArg),
+    /// Store a whole vector.
+    V128Store(MemArg),
+    /// Pop a vector and an address; load one lane from memory into it.
+    V128LoadLane(LaneWidth, u8, MemArg),
+    /// Pop a vector and an address; store one of its lanes.
+    V128StoreLane(LaneWidth, u8, MemArg),
+}
+
+impl Op {
+    /// Whether this is one of the SIMD operators (they all produce or consume
+    /// a `v128`).
+    pub fn is_simd(&self) -> bool {
+        matches!(
+            self,
+            Op::V128Const(_)
+                | Op::Simd(_)
+                | Op::I8x16Shuffle(_)
+                | Op::ExtractLane(..)
+                | Op::ReplaceLane(..)
+                | Op::V128Load(..)
+                | Op::V128Store(_)
+                | Op::V128LoadLane(..)
+                | Op::V128StoreLane(..)
+        )
+    }
 }

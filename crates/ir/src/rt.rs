@@ -72,6 +72,9 @@ pub enum Val {
     F32(u32),
     /// 64-bit float, as raw bits.
     F64(u64),
+    /// 128-bit vector; its little-endian bytes are the vector's bytes (lane 0
+    /// of every shape in the low bits).
+    V128(u128),
     /// A function reference or null.
     FuncRef(Option<FuncAddr>),
     /// A host reference or null.
@@ -90,7 +93,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::V128 => Val::I64(0),
+            ValType::V128 => Val::V128(0),
             ValType::Ref(r) => match r.heap.hierarchy() {
                 RefHierarchy::Func => Val::FuncRef(None),
                 RefHierarchy::Extern => Val::ExternRef(None),
@@ -109,7 +112,8 @@ impl Val {
             (Val::I32(_), ValType::I32)
             | (Val::I64(_), ValType::I64)
             | (Val::F32(_), ValType::F32)
-            | (Val::F64(_), ValType::F64) => true,
+            | (Val::F64(_), ValType::F64)
+            | (Val::V128(_), ValType::V128) => true,
             (Val::FuncRef(f), ValType::Ref(r)) => {
                 r.heap.hierarchy() == RefHierarchy::Func && (r.nullable || f.is_some())
             }
@@ -150,6 +154,7 @@ impl core::fmt::Display for Val {
             Val::I64(v) => write!(f, "{v}: i64"),
             Val::F32(v) => write!(f, "{}: f32", f32::from_bits(*v)),
             Val::F64(v) => write!(f, "{}: f64", f64::from_bits(*v)),
+            Val::V128(v) => write!(f, "{v:#034x}: v128"),
             Val::FuncRef(None) => write!(f, "null: funcref"),
             Val::FuncRef(Some(a)) => write!(f, "func@{}: funcref", a.0),
             Val::ExternRef(None) => write!(f, "null: externref"),

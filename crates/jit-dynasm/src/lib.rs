@@ -131,6 +131,15 @@ impl Tier for Jit {
     }
 
     fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
+        if module.uses_simd() {
+            return Err(CompileError {
+                func: None,
+                offset: None,
+                message: "the jit tier does not support SIMD (`v128`) yet; \
+                          use the interpreter or the aot tier"
+                    .into(),
+            });
+        }
         compile_module(module.arc(), &self.config)
     }
 }

@@ -126,7 +126,7 @@ impl VmCtx {
         self.globals_vec.clear();
         for i in 0..inst.globals.len() {
             let g = store.instance(self.instance).globals[i];
-            let p: *mut u64 = &mut store.global_mut(g).value;
+            let p: *mut u64 = store.global_mut(g).value_ptr();
             self.globals_vec.push(p);
         }
         self.globals = self.globals_vec.as_ptr();

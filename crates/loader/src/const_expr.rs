@@ -47,6 +47,7 @@ fn const_op(op: &Operator<'_>, offset: u64) -> Result<Option<ConstOp>, LoadError
         Operator::I64Const { value } => ConstOp::I64Const(value),
         Operator::F32Const { value } => ConstOp::F32Const(value.bits()),
         Operator::F64Const { value } => ConstOp::F64Const(value.bits()),
+        Operator::V128Const { value } => ConstOp::V128Const(*value.bytes()),
         Operator::RefNull { hty } => ConstOp::RefNull(heap_type(hty, offset)?),
         Operator::RefFunc { function_index } => ConstOp::RefFunc(FuncIdx(function_index)),
         Operator::GlobalGet { global_index } => ConstOp::GlobalGet(GlobalIdx(global_index)),

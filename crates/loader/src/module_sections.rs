@@ -42,6 +42,7 @@ pub(crate) fn wasm_features(f: Features) -> wp::WasmFeatures {
         (f.tail_call, W::TAIL_CALL),
         (f.function_references, W::FUNCTION_REFERENCES),
         (f.simd, W::SIMD),
+        (f.simd && f.relaxed_simd, W::RELAXED_SIMD),
         (f.exceptions, W::EXCEPTIONS),
         (f.gc, W::GC),
     ];
@@ -427,8 +428,6 @@ mod tests {
             assert!(w.contains(on), "{on:?} missing");
         }
         for off in [
-            W::SIMD,
-            W::RELAXED_SIMD,
             W::THREADS,
             W::LEGACY_EXCEPTIONS,
             W::CUSTOM_PAGE_SIZES,
@@ -441,10 +440,11 @@ mod tests {
         ] {
             assert!(!w.intersects(off), "{off:?} enabled");
         }
-        let simd = wasm_features(Features {
-            simd: true,
+        assert!(w.contains(W::SIMD | W::RELAXED_SIMD));
+        let no_relaxed = wasm_features(Features {
+            relaxed_simd: false,
             ..Features::CORE
         });
-        assert!(simd.contains(W::SIMD) && !simd.contains(W::RELAXED_SIMD));
+        assert!(no_relaxed.contains(W::SIMD) && !no_relaxed.contains(W::RELAXED_SIMD));
     }
 }

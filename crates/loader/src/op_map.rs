@@ -2,12 +2,13 @@
 //!
 //! Numeric operators are generated from the IR's operator table
 //! ([`strata_ir::for_each_num_op!`]), whose names are wasmparser's operator
-//! names. Anything without an IR counterpart (SIMD, atomics, GC, exceptions)
-//! is an unsupported error.
+//! names; so are the pure SIMD operators ([`strata_ir::for_each_simd_op!`]).
+//! Anything without an IR counterpart (atomics, GC objects, legacy
+//! exceptions) is an unsupported error.
 
 use strata_ir::{
-    DataIdx, ElemIdx, FuncIdx, GlobalIdx, LoadKind, LocalIdx, MemArg, MemIdx, NumOp, Op, StoreKind,
-    TableIdx, TypeIdx, ValType,
+    DataIdx, ElemIdx, ExtractLane, FuncIdx, GlobalIdx, LaneWidth, LoadKind, LocalIdx, MemArg,
+    MemIdx, NumOp, Op, Shape, SimdOp, StoreKind, TableIdx, TypeIdx, V128LoadKind, ValType,
 };
 use wasmparser::{self as wp, Operator};
 
@@ -26,6 +27,19 @@ macro_rules! define_num_op_of {
     };
 }
 strata_ir::for_each_num_op!(define_num_op_of);
+
+macro_rules! define_simd_op_of {
+    ($($name:ident $snake:ident [$($param:ident)*] $result:ident;)*) => {
+        /// The pure SIMD operator `op` is, if it is one.
+        fn simd_op(op: &Operator<'_>) -> Option<SimdOp> {
+            match op {
+                $(Operator::$name => Some(SimdOp::$name),)*
+                _ => None,
+            }
+        }
+    };
+}
+strata_ir::for_each_simd_op!(define_simd_op_of);
 
 /// The operator's name (its variant name, without immediates).
 pub(crate) fn op_name(op: &Operator<'_>) -> String {
@@ -107,6 +121,12 @@ pub(crate) fn map_op(
     }
     if let Some((kind, m)) = store_kind(op) {
         return Ok(Op::Store(kind, mem_arg(m, op, offset)?));
+    }
+    if let Some(s) = simd_op(op) {
+        return Ok(Op::Simd(s));
+    }
+    if let Some(simd) = simd_memory_or_lane_op(op, offset)? {
+        return Ok(simd);
     }
     Ok(match *op {
         Operator::Unreachable => Op::Unreachable,
@@ -202,6 +222,96 @@ pub(crate) fn map_op(
         Operator::ThrowRef => Op::ThrowRef,
         _ => return Err(unsupported(op, offset)),
     })
+}
+
+/// The SIMD operators with immediates: vector loads and stores, lane
+/// access, shuffles and constants.
+fn simd_memory_or_lane_op(op: &Operator<'_>, offset: u64) -> Result<Option<Op>, LoadError> {
+    use V128LoadKind as L;
+    let load = |kind, m| Ok(Some(Op::V128Load(kind, mem_arg(m, op, offset)?)));
+    let lane = |width, lane, m| Ok((width, lane, mem_arg(m, op, offset)?));
+    let extract = |shape, signed, lane| Some(Op::ExtractLane(ExtractLane { shape, signed }, lane));
+    Ok(match *op {
+        Operator::V128Load { ref memarg } => return load(L::V128, memarg),
+        Operator::V128Load8x8S { ref memarg } => return load(L::I16x8S8, memarg),
+        Operator::V128Load8x8U { ref memarg } => return load(L::I16x8U8, memarg),
+        Operator::V128Load16x4S { ref memarg } => return load(L::I32x4S16, memarg),
+        Operator::V128Load16x4U { ref memarg } => return load(L::I32x4U16, memarg),
+        Operator::V128Load32x2S { ref memarg } => return load(L::I64x2S32, memarg),
+        Operator::V128Load32x2U { ref memarg } => return load(L::I64x2U32, memarg),
+        Operator::V128Load8Splat { ref memarg } => return load(L::Splat8, memarg),
+        Operator::V128Load16Splat { ref memarg } => return load(L::Splat16, memarg),
+        Operator::V128Load32Splat { ref memarg } => return load(L::Splat32, memarg),
+        Operator::V128Load64Splat { ref memarg } => return load(L::Splat64, memarg),
+        Operator::V128Load32Zero { ref memarg } => return load(L::Zero32, memarg),
+        Operator::V128Load64Zero { ref memarg } => return load(L::Zero64, memarg),
+        Operator::V128Store { ref memarg } => Some(Op::V128Store(mem_arg(memarg, op, offset)?)),
+        Operator::V128Load8Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Load16Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Load32Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Load64Lane {
+            ref memarg,
+            lane: l,
+        } => {
+            let (w, l, m) = lane(lane_width(op), l, memarg)?;
+            Some(Op::V128LoadLane(w, l, m))
+        }
+        Operator::V128Store8Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Store16Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Store32Lane {
+            ref memarg,
+            lane: l,
+        }
+        | Operator::V128Store64Lane {
+            ref memarg,
+            lane: l,
+        } => {
+            let (w, l, m) = lane(lane_width(op), l, memarg)?;
+            Some(Op::V128StoreLane(w, l, m))
+        }
+        Operator::V128Const { value } => Some(Op::V128Const(*value.bytes())),
+        Operator::I8x16Shuffle { lanes } => Some(Op::I8x16Shuffle(lanes)),
+        Operator::I8x16ExtractLaneS { lane } => extract(Shape::I8x16, true, lane),
+        Operator::I8x16ExtractLaneU { lane } => extract(Shape::I8x16, false, lane),
+        Operator::I16x8ExtractLaneS { lane } => extract(Shape::I16x8, true, lane),
+        Operator::I16x8ExtractLaneU { lane } => extract(Shape::I16x8, false, lane),
+        Operator::I32x4ExtractLane { lane } => extract(Shape::I32x4, false, lane),
+        Operator::I64x2ExtractLane { lane } => extract(Shape::I64x2, false, lane),
+        Operator::F32x4ExtractLane { lane } => extract(Shape::F32x4, false, lane),
+        Operator::F64x2ExtractLane { lane } => extract(Shape::F64x2, false, lane),
+        Operator::I8x16ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::I8x16, lane)),
+        Operator::I16x8ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::I16x8, lane)),
+        Operator::I32x4ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::I32x4, lane)),
+        Operator::I64x2ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::I64x2, lane)),
+        Operator::F32x4ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::F32x4, lane)),
+        Operator::F64x2ReplaceLane { lane } => Some(Op::ReplaceLane(Shape::F64x2, lane)),
+        _ => None,
+    })
+}
+
+/// The lane width of a lane load or store.
+fn lane_width(op: &Operator<'_>) -> LaneWidth {
+    match op {
+        Operator::V128Load8Lane { .. } | Operator::V128Store8Lane { .. } => LaneWidth::B8,
+        Operator::V128Load16Lane { .. } | Operator::V128Store16Lane { .. } => LaneWidth::B16,
+        Operator::V128Load32Lane { .. } | Operator::V128Store32Lane { .. } => LaneWidth::B32,
+        _ => LaneWidth::B64,
+    }
 }
 
 /// Whether the operator transfers control unconditionally, so that the code

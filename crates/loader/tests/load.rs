@@ -3,8 +3,9 @@
 #![cfg(feature = "wat")]
 
 use strata_ir::{
-    BlockType, ConstOp, DataMode, ElemMode, ExternKind, Features, HeapType, ImportType, IndexType,
-    LoadKind, MemArg, MemIdx, Module, NumOp, Op, RefType, ValType, ValidModule,
+    BlockType, ConstOp, DataMode, ElemMode, ExternKind, ExtractLane, Features, HeapType,
+    ImportType, IndexType, LaneWidth, LoadKind, MemArg, MemIdx, Module, NumOp, Op, RefType, Shape,
+    SimdOp, ValType, ValidModule,
 };
 use strata_loader::{LoadErrorKind, Loader};
 
@@ -350,30 +351,76 @@ fn invalid_modules() {
 }
 
 #[test]
-fn simd_is_invalid_when_disabled_and_unsupported_when_enabled() {
-    let text = "(module (func (result i32) (i32x4.extract_lane 0 (v128.const i64x2 1 2))))";
-    let e = Loader::default().load_wat(text).unwrap_err();
-    assert!(e.is_invalid(), "{e}");
-
-    let simd = Loader::new(Features {
-        simd: true,
+fn simd_is_invalid_when_disabled_and_mapped_when_enabled() {
+    let text = "(module (func (result i32) (i32x4.extract_lane 3 (v128.const i64x2 1 2))))";
+    let no_simd = Loader::new(Features {
+        simd: false,
+        relaxed_simd: false,
         ..Features::CORE
     });
-    let e = simd.load_wat(text).unwrap_err();
-    assert!(e.is_unsupported(), "{e}");
-    assert!(e.offset() > 0);
+    let e = no_simd.load_wat(text).unwrap_err();
+    assert!(e.is_invalid(), "{e}");
 
-    // SIMD in dead code is dropped, so it loads.
-    let m = simd
-        .load_wat("(module (func unreachable (drop (v128.const i64x2 1 2))))")
-        .unwrap();
-    assert_eq!(m.bodies[0].ops, vec![Op::Unreachable, Op::End]);
+    let m = Loader::default().load_wat(text).unwrap();
+    let mut bytes = [0u8; 16];
+    bytes[0] = 1;
+    bytes[8] = 2;
+    assert_eq!(
+        m.bodies[0].ops,
+        vec![
+            Op::V128Const(bytes),
+            Op::ExtractLane(
+                ExtractLane {
+                    shape: Shape::I32x4,
+                    signed: false
+                },
+                3
+            ),
+            Op::End
+        ]
+    );
+    assert!(m.uses_simd());
 
-    // Validation errors take precedence over unsupported constructs.
-    let e = simd
-        .load_wat("(module (func (drop (v128.const i64x2 1 2))) (func (result i32)))")
+    // Lanes are validated: i32x4 has no lane 4.
+    let e = Loader::default()
+        .load_wat("(module (func (result i32) (i32x4.extract_lane 4 (v128.const i64x2 1 2))))")
         .unwrap_err();
     assert!(e.is_invalid(), "{e}");
+
+    // Pure operators, lane memory operators, shuffles.
+    let m = Loader::default()
+        .load_wat(
+            "(module (memory i64 1) (func (param i64 v128) (result v128)
+               (i8x16.shuffle 0 17 2 3 4 5 6 7 8 9 10 11 12 13 14 31
+                 (i32x4.add (local.get 1) (v128.load64_lane offset=8 1 (local.get 0) (local.get 1)))
+                 (f32x4.relaxed_madd (local.get 1) (local.get 1) (local.get 1)))))",
+        )
+        .unwrap();
+    let ops = &m.bodies[0].ops;
+    assert!(ops.contains(&Op::Simd(SimdOp::I32x4Add)));
+    assert!(ops.contains(&Op::Simd(SimdOp::F32x4RelaxedMadd)));
+    assert!(ops.iter().any(|op| matches!(
+        op,
+        Op::V128LoadLane(LaneWidth::B64, 1, MemArg { offset: 8, .. })
+    )));
+    assert!(ops
+        .iter()
+        .any(|op| matches!(op, Op::I8x16Shuffle(l) if l[1] == 17 && l[15] == 31)));
+
+    // Relaxed SIMD is its own feature.
+    let e = Loader::new(Features {
+        relaxed_simd: false,
+        ..Features::CORE
+    })
+    .load_wat("(module (func (param v128) (result v128) (f32x4.relaxed_min (local.get 0) (local.get 0))))")
+    .unwrap_err();
+    assert!(e.is_invalid(), "{e}");
+
+    // A module without any vector use does not use SIMD.
+    assert!(!Loader::default()
+        .load_wat("(module (func))")
+        .unwrap()
+        .uses_simd());
 }
 
 #[test]

@@ -69,7 +69,7 @@ pub fn instantiate(
     }
     for (i, init) in module.global_inits.iter().enumerate() {
         let ty = module.globals[module.num_imported_globals as usize + i];
-        let value = const_eval::eval(
+        let value = const_eval::eval_wide(
             init,
             &ConstEnv {
                 funcs: &funcs,

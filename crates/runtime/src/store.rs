@@ -173,8 +173,24 @@ pub struct FuncEntity {
 pub struct GlobalEntity {
     /// Canonical type.
     pub ty: GlobalType,
-    /// Raw value.
-    pub value: u64,
+    /// Raw value ([`value::to_raw_wide`]): a scalar or reference in the low
+    /// 64 bits, a `v128` in all 128.
+    pub value: u128,
+}
+
+impl GlobalEntity {
+    /// Where compiled code reads and writes the value: the low 64 bits of a
+    /// scalar or reference global, the low half of a `v128` one (the high
+    /// half follows at `+ 8`). Valid while the store holds the global and
+    /// does not move its entities.
+    #[inline]
+    pub fn value_ptr(&mut self) -> *mut u64 {
+        const _: () = assert!(
+            cfg!(target_endian = "little"),
+            "globals assume a little-endian host"
+        );
+        (&raw mut self.value).cast::<u64>()
+    }
 }
 
 /// An element segment instance: evaluated raw references, empty once dropped.
@@ -754,7 +770,7 @@ impl Store {
     /// A global's current value.
     pub fn global_value(&self, g: GlobalAddr) -> Val {
         let e = &self.globals[g.index()];
-        value::from_raw(e.value, e.ty.ty)
+        value::from_raw_wide(e.value, e.ty.ty)
     }
 
     /// `memory.grow` for any tier and for the embedder: grow memory `mem` by
@@ -862,7 +878,7 @@ impl Store {
             .globals
             .iter()
             .filter(|g| is_exn(g.ty.ty))
-            .filter_map(|g| as_exn(g.value));
+            .filter_map(|g| as_exn(g.value as u64));
         let tables = self
             .tables
             .iter()

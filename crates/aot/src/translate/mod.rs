@@ -620,6 +620,15 @@ impl<'a> FuncTranslator<'a> {
             Op::TryTable { ty, catches, .. } => self.visit_try_table(ty, catches)?,
             Op::Throw(tag) => self.visit_throw(tag)?,
             Op::ThrowRef => self.visit_throw_ref(),
+            Op::V128Const(_)
+            | Op::Simd(_)
+            | Op::I8x16Shuffle(_)
+            | Op::ExtractLane(..)
+            | Op::ReplaceLane(..)
+            | Op::V128Load(..)
+            | Op::V128Store(_)
+            | Op::V128LoadLane(..)
+            | Op::V128StoreLane(..) => return Err(self.unsupported("SIMD operators")),
         }
         Ok(())
     }

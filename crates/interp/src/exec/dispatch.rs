@@ -165,11 +165,11 @@ pub(super) fn run_frame(
             }
             Instr::GlobalGet { dst, global } => {
                 let addr = store.instance(instance).globals[global.index()];
-                set!(regs, dst, store.global(addr).value);
+                set!(regs, dst, store.global(addr).value as u64);
             }
             Instr::GlobalSet { src, global } => {
                 let addr = store.instance(instance).globals[global.index()];
-                store.global_mut(addr).value = get!(regs, src);
+                store.global_mut(addr).value = u128::from(get!(regs, src));
             }
             Instr::LoadM32 {
                 kind,

@@ -266,6 +266,23 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
                 let l = self.handler();
                 self.m.emit_jump(l);
             }
+            Op::V128Const(_)
+            | Op::Simd(_)
+            | Op::I8x16Shuffle(_)
+            | Op::ExtractLane(..)
+            | Op::ReplaceLane(..)
+            | Op::V128Load(..)
+            | Op::V128Store(_)
+            | Op::V128LoadLane(..)
+            | Op::V128StoreLane(..) => {
+                return Err(CompileError {
+                    func: Some(strata_ir::FuncIdx(
+                        self.module.num_imported_funcs + self.defined,
+                    )),
+                    offset: None,
+                    message: "the jit tier does not support SIMD operators".into(),
+                })
+            }
             Op::ThrowRef => {
                 self.h -= 1;
                 self.m
