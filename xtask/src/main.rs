@@ -11,7 +11,11 @@
 //! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files;
 //! - `cargo xtask build-real-programs [--check]`: build Lua and the SQLite
 //!   shell from Debian's sources for both widths and natively, and their
-//!   tests' expectations from the native runs.
+//!   tests' expectations from the native runs;
+//! - `cargo xtask fuzz [--minutes N] [--target NAME] [--jobs J]`: the
+//!   cargo-fuzz targets in `fuzz/` (nightly; installs cargo-fuzz if missing);
+//! - `cargo xtask miri`: the interpreter's and the runtime's tests that Miri
+//!   can run (nightly with the `miri` component).
 //!
 //! Each step prints the command it runs and its elapsed time.
 #![forbid(unsafe_code)]
@@ -21,6 +25,8 @@ mod build_kernels;
 mod build_programs;
 mod build_real_programs;
 mod build_sysroot;
+mod fuzz;
+mod miri;
 mod steps;
 mod suite;
 
@@ -81,6 +87,16 @@ commands:
          and sqlite3 sources with clang 22 (and its sysroots, built if
          missing), native builds into target/real-programs-build/native/, and
          the tests' .json from the native runs (--check: only compare them)
+  fuzz [--minutes N] [--target NAME] [--jobs J]
+         run the cargo-fuzz targets in fuzz/ (loader, translate_interp,
+         translate_jit, translate_aot, differential, artifact) for N minutes
+         each (default 5), or only NAME (repeatable), with J libFuzzer
+         workers (default 1); needs the nightly toolchain, installs
+         cargo-fuzz if missing; prints executions, coverage, corpus size
+         and findings (fuzz/artifacts/) per target, fails on findings
+  miri   the interpreter's and the runtime's tests under Miri (nightly
+         with the miri component): the tests that need mmap, the native
+         stack bounds or compiled code are ignored under Miri
   help   this message
 
 options:
@@ -139,6 +155,8 @@ fn real_main() -> Result<()> {
         Some("build-sysroot") => return build_sysroot::run(),
         Some("build-programs") => return build_programs::run(),
         Some("build-real-programs") => return build_real_programs::run(&args[1..]),
+        Some("fuzz") => return fuzz::run(&args[1..]),
+        Some("miri") => return miri::run(&args[1..]),
         _ => {}
     }
     let options = parse_options(args.into_iter())?;

@@ -76,6 +76,9 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
     }
 }
 
+/// Fuel per call (less under Miri, which interprets the interpreter).
+const FUEL: u64 = if cfg!(miri) { 500 } else { 20_000 };
+
 /// Load, compile, instantiate and run; every outcome is fine but a panic.
 fn exercise(loader: &Loader, bytes: &[u8]) -> &'static str {
     let Ok(module) = loader.load(bytes) else {
@@ -99,7 +102,7 @@ fn exercise(loader: &Loader, bytes: &[u8]) -> &'static str {
         if let Some(ExternVal::Func(f)) = store.instance(inst).export(&export.name) {
             let ty = store.sigs().get(store.func(f).sig).clone();
             let args: Vec<Val> = ty.params.iter().map(|t| Val::default_for(*t)).collect();
-            store.interrupt_mut().fuel = Some(20_000);
+            store.interrupt_mut().fuel = Some(FUEL);
             let _ = store.invoke(f, &args);
         }
     }
@@ -112,7 +115,7 @@ fn mutated_modules_never_panic() {
     let cases: usize = std::env::var("STRATA_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+        .unwrap_or(if cfg!(miri) { 40 } else { 3000 });
     let seeds: Vec<Vec<u8>> = SEEDS
         .iter()
         .map(|s| wat::parse_str(s).expect("seed modules are valid"))

@@ -19,10 +19,16 @@
 //! - committed memory is initialized: anonymous pages read as zero until
 //!   written, and nothing is ever decommitted, so bytes once committed keep the
 //!   values written to them.
+//!
+//! The system calls live in the private `os` module. Under Miri, which
+//! cannot run `PROT_NONE` reservations or `mprotect`, `os` is a heap
+//! stand-in with the same contract (small reservations only, nothing
+//! faulting past the committed length), so the memory layer and the
+//! interpreter's accesses run under Miri unchanged (`cargo xtask miri`).
 #![deny(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 use std::io;
-use std::ptr::{self, NonNull};
+use std::ptr::NonNull;
 use std::sync::OnceLock;
 
 use super::backing::{BackingError, MemoryBacking, MemoryRequest};
@@ -30,9 +36,9 @@ use super::error::MemoryError;
 
 /// `MAP_NORESERVE` where the host has it: do not account swap for the
 /// reservation (only touched pages cost anything).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(not(miri), any(target_os = "linux", target_os = "android")))]
 const MAP_NORESERVE: libc::c_int = libc::MAP_NORESERVE;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(all(not(miri), not(any(target_os = "linux", target_os = "android"))))]
 const MAP_NORESERVE: libc::c_int = 0;
 
 /// The host's page size in bytes (a power of two), queried once.
@@ -99,36 +105,12 @@ impl Mmap {
         let len = round_up_to_host_page(bytes)
             .filter(|&len| isize::try_from(len).is_ok())
             .ok_or_else(|| out_of_address_space("reservation exceeds the host address space"))?;
-        // SAFETY: an anonymous mapping with a null address hint and without
-        // MAP_FIXED: the kernel picks a range that overlaps no existing
-        // mapping, so no memory visible to Rust is affected. `len > 0`, and
-        // `fd = -1`, `offset = 0` are what MAP_ANONYMOUS requires.
-        let raw = unsafe {
-            libc::mmap(
-                ptr::null_mut(),
-                len,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if raw == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        match NonNull::new(raw.cast::<u8>()) {
-            Some(ptr) => Ok(Mmap {
-                ptr,
-                reserved: len,
-                committed: 0,
-            }),
-            None => {
-                // SAFETY: the kernel just created this mapping of `len` bytes
-                // at address 0 for us; nothing refers to it yet.
-                unsafe { libc::munmap(raw, len) };
-                Err(out_of_address_space("mmap returned a null mapping"))
-            }
-        }
+        let ptr = os::reserve(len)?;
+        Ok(Mmap {
+            ptr,
+            reserved: len,
+            committed: 0,
+        })
     }
 
     /// Bytes of address space owned, starting at the base.
@@ -164,21 +146,12 @@ impl Mmap {
             .min(self.reserved);
         let start = self.committed;
         // SAFETY: `start <= end <= reserved`, so `[base + start, base + end)`
-        // lies inside our own mapping (and `add` stays in bounds). `base` is
-        // page aligned and `start` a page multiple, as mprotect requires. The
-        // range is currently PROT_NONE and not covered by any Rust reference
-        // (slices cover at most `[0, committed)`), so changing its protection
-        // invalidates nothing.
-        let rc = unsafe {
-            libc::mprotect(
-                self.ptr.as_ptr().add(start).cast::<libc::c_void>(),
-                end - start,
-                libc::PROT_READ | libc::PROT_WRITE,
-            )
-        };
-        if rc != 0 {
-            return Err(io::Error::last_os_error());
-        }
+        // lies inside our own reservation (and `add` stays in bounds).
+        // `base` is page aligned and `start` a page multiple. The range is
+        // not yet committed and not covered by any Rust reference (slices
+        // cover at most `[0, committed)`), so committing it invalidates
+        // nothing.
+        unsafe { os::commit(self.ptr.as_ptr().add(start), end - start) }?;
         self.committed = end;
         Ok(())
     }
@@ -220,12 +193,143 @@ impl Drop for Mmap {
         if self.reserved == 0 {
             return;
         }
-        // SAFETY: `[ptr, ptr + reserved)` is exactly the mapping `reserve`
-        // created, owned by us alone; every slice into it borrowed `self` and
-        // has ended. Raw pointers handed out as the backing's base are
-        // documented as invalid once the owning memory is dropped.
-        let rc = unsafe { libc::munmap(self.ptr.as_ptr().cast::<libc::c_void>(), self.reserved) };
+        // SAFETY: `[ptr, ptr + reserved)` is exactly the reservation
+        // `reserve` made, owned by us alone; every slice into it borrowed
+        // `self` and has ended. Raw pointers handed out as the backing's base
+        // are documented as invalid once the owning memory is dropped.
+        unsafe { os::release(self.ptr, self.reserved) };
+    }
+}
+
+/// The operating system's side of [`Mmap`]: `mmap`, `mprotect`, `munmap`.
+#[cfg(not(miri))]
+mod os {
+    use std::io;
+    use std::ptr::{self, NonNull};
+
+    use super::{out_of_address_space, MAP_NORESERVE};
+
+    /// Reserve `len` bytes (a non-zero multiple of the host page size, at
+    /// most `isize::MAX`) of address space as `PROT_NONE`.
+    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
+        // SAFETY: an anonymous mapping with a null address hint and without
+        // MAP_FIXED: the kernel picks a range that overlaps no existing
+        // mapping, so no memory visible to Rust is affected. `len > 0`, and
+        // `fd = -1`, `offset = 0` are what MAP_ANONYMOUS requires.
+        let raw = unsafe {
+            libc::mmap(
+                ptr::null_mut(),
+                len,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        match NonNull::new(raw.cast::<u8>()) {
+            Some(ptr) => Ok(ptr),
+            None => {
+                // SAFETY: the kernel just created this mapping of `len` bytes
+                // at address 0 for us; nothing refers to it yet.
+                unsafe { libc::munmap(raw, len) };
+                Err(out_of_address_space("mmap returned a null mapping"))
+            }
+        }
+    }
+
+    /// Make `[at, at + len)` readable and writable.
+    ///
+    /// # Safety
+    /// The range must lie in a reservation of [`reserve`], start on a host
+    /// page and be covered by no Rust reference.
+    pub(super) unsafe fn commit(at: *mut u8, len: usize) -> io::Result<()> {
+        // SAFETY: the caller's promise: a page-aligned range of our own
+        // mapping that nothing borrows, so changing its protection
+        // invalidates nothing.
+        let rc = unsafe {
+            libc::mprotect(
+                at.cast::<libc::c_void>(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Unmap a reservation.
+    ///
+    /// # Safety
+    /// `(ptr, len)` must be a reservation of [`reserve`] that nothing uses
+    /// any more.
+    pub(super) unsafe fn release(ptr: NonNull<u8>, len: usize) {
+        // SAFETY: the caller's promise: exactly one mapping of ours, unused.
+        let rc = unsafe { libc::munmap(ptr.as_ptr().cast::<libc::c_void>(), len) };
         debug_assert_eq!(rc, 0, "munmap of an owned mapping failed");
+    }
+}
+
+/// Under Miri, which runs neither `PROT_NONE` reservations nor `mprotect`:
+/// the same primitives on the heap. A reservation is one zeroed, page-aligned
+/// allocation of at most [`os::MAX_RESERVATION`] bytes (larger ones fail, so
+/// [`MmapBacking`]'s fallbacks to smaller reservations and moving growth are
+/// what run), committing only moves the committed length, and nothing past
+/// it faults (so [`MmapBacking::faults_past_accessible`] is false under
+/// Miri and every tier checks every access).
+#[cfg(miri)]
+mod os {
+    use std::alloc::Layout;
+    use std::io;
+    use std::ptr::NonNull;
+
+    use super::{host_page_size, out_of_address_space};
+
+    /// The largest reservation the heap stand-in makes.
+    pub(super) const MAX_RESERVATION: usize = 16 << 20;
+
+    fn layout(len: usize) -> io::Result<Layout> {
+        Layout::from_size_align(len, host_page_size())
+            .map_err(|_| out_of_address_space("reservation exceeds the host address space"))
+    }
+
+    /// Allocate `len` zeroed bytes (a non-zero multiple of the host page
+    /// size), if at most [`MAX_RESERVATION`].
+    pub(super) fn reserve(len: usize) -> io::Result<NonNull<u8>> {
+        if len > MAX_RESERVATION {
+            return Err(out_of_address_space(
+                "reservation over the Miri stand-in's heap cap",
+            ));
+        }
+        let layout = layout(len)?;
+        // SAFETY: `layout` has a non-zero size (`len > 0`).
+        let raw = unsafe { std::alloc::alloc_zeroed(layout) };
+        NonNull::new(raw).ok_or_else(|| out_of_address_space("heap allocation failed"))
+    }
+
+    /// Nothing to do: the whole allocation is readable, writable and zero.
+    ///
+    /// # Safety
+    /// As for the operating system's `commit` (nothing is done here).
+    pub(super) unsafe fn commit(_at: *mut u8, _len: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Free a reservation.
+    ///
+    /// # Safety
+    /// `(ptr, len)` must be a reservation of [`reserve`] that nothing uses
+    /// any more.
+    pub(super) unsafe fn release(ptr: NonNull<u8>, len: usize) {
+        if let Ok(layout) = layout(len) {
+            // SAFETY: the caller's promise: allocated by `reserve` with this
+            // very layout (`reserve` succeeded with it), and unused.
+            unsafe { std::alloc::dealloc(ptr.as_ptr(), layout) };
+        }
     }
 }
 
@@ -359,7 +463,8 @@ unsafe impl MemoryBacking for MmapBacking {
     }
 
     fn faults_past_accessible(&self) -> bool {
-        true
+        // Under Miri the reservation is a heap allocation (see `os`).
+        !cfg!(miri)
     }
 
     fn grow_to(&mut self, new_len: usize) -> Result<(), BackingError> {
