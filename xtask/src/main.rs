@@ -58,7 +58,8 @@ usage: cargo xtask <command> [options]
 
 commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
-         the CLI's artifact tests with its `aot` feature, then the core spec
+         the CLI's artifact tests with its `aot` feature, the fuzz targets'
+         seeds and kept findings (fuzz/, on stable), then the core spec
          scope and the WASI testsuite in every built tier, and part of the
          core scope on the example tier plugin (examples/trace-tier, loaded
          with --tier-plugin)
@@ -169,6 +170,10 @@ fn real_main() -> Result<()> {
             let mut steps = Steps::new()?;
             steps.cargo("fmt", &["fmt", "--all", "--check"])?;
             steps.cargo(
+                "fmt (fuzz)",
+                &["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"],
+            )?;
+            steps.cargo(
                 "clippy",
                 &[
                     "clippy",
@@ -195,6 +200,12 @@ fn real_main() -> Result<()> {
                     "--test",
                     "cli",
                 ],
+            )?;
+            // The fuzz crate is a workspace of its own: its seeds and kept
+            // findings replay on stable, without libFuzzer.
+            steps.cargo(
+                "fuzz regressions",
+                &["test", "--manifest-path", "fuzz/Cargo.toml"],
             )?;
             spec(&mut steps, &suite, BUILT_TIERS)?;
             wasi(&mut steps, BUILT_TIERS)?;
