@@ -197,7 +197,7 @@ int_arith! {
 macro_rules! wasm_min_max {
     ($f:ty, $min:ident, $max:ident) => {
         #[inline(always)]
-        fn $min(a: $f, b: $f) -> $f {
+        pub(crate) fn $min(a: $f, b: $f) -> $f {
             if a.is_nan() || b.is_nan() {
                 a + b
             } else if a == b {
@@ -209,7 +209,7 @@ macro_rules! wasm_min_max {
             }
         }
         #[inline(always)]
-        fn $max(a: $f, b: $f) -> $f {
+        pub(crate) fn $max(a: $f, b: $f) -> $f {
             if a.is_nan() || b.is_nan() {
                 a + b
             } else if a == b {
@@ -232,7 +232,7 @@ wasm_min_max!(f64, fmin64, fmax64);
 macro_rules! wasm_round {
     ($f:ty, $name:ident) => {
         #[inline(always)]
-        fn $name(x: $f, round: fn($f) -> $f) -> $f {
+        pub(crate) fn $name(x: $f, round: fn($f) -> $f) -> $f {
             if x.is_nan() {
                 x + x
             } else {
