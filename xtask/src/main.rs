@@ -1,9 +1,11 @@
 //! `cargo xtask`: Strata's build orchestrator (std and `anyhow` only).
 //!
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
-//!   workspace's tests (and the CLI's with its `aot` feature), then the core scope of the official spec suite, the
-//!   official WASI testsuite and the repository's WASI programs (both
-//!   widths) in every built tier, failing fast;
+//!   workspace's tests (and the CLI's with its `aot` feature), the fuzz
+//!   targets' seeds and kept findings, then the core scope of the official
+//!   spec suite (and its simd scope in the tiers with SIMD), the official
+//!   WASI testsuite and the repository's WASI programs (both widths) in
+//!   every built tier, failing fast;
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
 //! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/` (kernels, real programs);
 //! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files;
@@ -45,6 +47,9 @@ const BUILT_TIERS: &[&str] = if cfg!(target_arch = "x86_64") {
     &["interp", "aot"]
 };
 
+/// Tiers that run SIMD, whose spec run includes the simd scope.
+const SIMD_TIERS: &[&str] = &["aot"];
+
 /// Cargo features of `strata-cli` that a tier needs (tiers off by default).
 fn tier_features(tier: &str) -> &'static [&'static str] {
     match tier {
@@ -60,10 +65,12 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          the CLI's artifact tests with its `aot` feature, the fuzz targets'
          seeds and kept findings (fuzz/, on stable), then the core spec
-         scope and the WASI testsuite in every built tier, and part of the
+         scope (and the simd scope in the tiers with SIMD: aot) and the WASI
+         testsuite in every built tier, and part of the
          core scope on the example tier plugin (examples/trace-tier, loaded
          with --tier-plugin)
-  spec   only the core spec scope and the WASI testsuite
+  spec   only the spec scopes (core; simd where the tier has SIMD) and the
+         WASI testsuite
   bench [--quick] [--only NAME] [--engine NAME] [--ab A B]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
          the kernels, then Lua and SQLite as WASI programs (native beside
@@ -320,18 +327,30 @@ fn plugin(steps: &mut Steps, suite: &Suite) -> Result<()> {
     }
 }
 
-/// The core spec scope in each of `tiers`.
+/// The core spec scope in each of `tiers`, and the simd scope in those of
+/// [`SIMD_TIERS`].
 fn spec(steps: &mut Steps, suite: &Suite, tiers: &[&str]) -> Result<()> {
     for tier in tiers {
         let name = format!("spec ({tier})");
         match suite {
             Suite::Dir(dir) => {
-                let scope = dir.join("scopes").join("core.txt");
-                let scope = scope.to_string_lossy();
-                let mut args = vec!["run", "--release", "-p", "strata-cli"];
-                args.extend_from_slice(tier_features(tier));
-                args.extend_from_slice(&["--", "wast", "--tier", tier, "--scope", &scope]);
-                steps.cargo_with_summary(&name, &args)?;
+                let mut scopes = vec![("core", name)];
+                if SIMD_TIERS.contains(tier) {
+                    scopes.push(("simd", format!("spec simd ({tier})")));
+                } else {
+                    println!(
+                        "\nnote: the simd scope does not run on tier `{tier}`: it refuses \
+                         modules that use SIMD (a compile error) until its SIMD lands"
+                    );
+                }
+                for (scope, name) in scopes {
+                    let scope = dir.join("scopes").join(format!("{scope}.txt"));
+                    let scope = scope.to_string_lossy();
+                    let mut args = vec!["run", "--release", "-p", "strata-cli"];
+                    args.extend_from_slice(tier_features(tier));
+                    args.extend_from_slice(&["--", "wast", "--tier", tier, "--scope", &scope]);
+                    steps.cargo_with_summary(&name, &args)?;
+                }
             }
             Suite::Fallback => {
                 suite::warn_fallback();

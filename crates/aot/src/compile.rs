@@ -160,12 +160,6 @@ pub(crate) fn compile_module(
     module: &Module,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<CodeImage, CompileError> {
-    if module.uses_simd() {
-        return Err(compile_error(
-            None,
-            "the aot tier does not support SIMD (`v128`) yet; use the interpreter".into(),
-        ));
-    }
     let n = module.bodies.len();
     let total = 2 * n;
     let next = AtomicUsize::new(0);
@@ -308,9 +302,22 @@ fn build_trampoline(
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     let (vmctx, buf) = (b.block_params(entry)[0], b.block_params(entry)[1]);
+    // The values array is the runtime's row of raw slots: one 8-byte slot
+    // per value, two for a `v128` (only 8-byte aligned: vectors are read
+    // and written without the alignment flag).
+    let flags = |t: ir::Type| {
+        if t.is_vector() {
+            ir::MemFlagsData::new().with_notrap()
+        } else {
+            trusted()
+        }
+    };
+    let width = |t: ir::Type| if t.is_vector() { 16 } else { 8 };
     let mut args = vec![vmctx];
-    for (i, t) in param_types.iter().enumerate() {
-        args.push(b.ins().load(*t, trusted(), buf, (i * 8) as i32));
+    let mut at = 0;
+    for t in param_types.iter() {
+        args.push(b.ins().load(*t, flags(*t), buf, at));
+        at += width(*t);
     }
     let sigref = b.import_signature(wasm_sig);
     let name = b
@@ -324,8 +331,10 @@ fn build_trampoline(
     });
     let call = b.ins().call(fref, &args);
     let results = b.inst_results(call).to_vec();
-    for (i, r) in results.iter().enumerate() {
-        let v = match b.func.dfg.value_type(*r) {
+    let mut at = 0;
+    for r in results.iter() {
+        let ty = b.func.dfg.value_type(*r);
+        let v = match ty {
             types::I32 => b.ins().uextend(types::I64, *r),
             types::F32 => {
                 let bits = b.ins().bitcast(types::I32, ir::MemFlagsData::new(), *r);
@@ -333,7 +342,8 @@ fn build_trampoline(
             }
             _ => *r,
         };
-        b.ins().store(trusted(), v, buf, (i * 8) as i32);
+        b.ins().store(flags(ty), v, buf, at);
+        at += width(ty);
     }
     b.ins().return_(&[]);
     b.seal_all_blocks();

@@ -529,7 +529,8 @@ unsafe extern "C" fn h_resolve_ref(
 /// raw results back into `buf`.
 ///
 /// # Safety
-/// `buf` must hold `max(params, results)` words of the callee's type.
+/// `buf` must hold the larger of the parameters' and the results' rows of raw
+/// slots of the callee's type (one 8-byte slot per value, two for a `v128`).
 unsafe fn call_through_store(
     store: &mut Store,
     caller: InstanceAddr,
@@ -541,13 +542,17 @@ unsafe fn call_through_store(
     // of another tier) counts its frames from the wasm frames live here.
     store.set_call_depth(usize::try_from(depth).unwrap_or(usize::MAX));
     let ty = store.sigs().get(store.func(callee).sig).clone();
-    let args: Vec<Val> = ty
-        .params
-        .iter()
-        .enumerate()
-        // SAFETY: `buf` holds one word per parameter (caller's guarantee).
-        .map(|(i, t)| value::from_raw(unsafe { buf.add(i).read() }, *t))
-        .collect();
+    let param_slots: usize = ty.params.iter().map(|t| value::slots(*t)).sum();
+    // SAFETY: `buf` holds the parameters' row of raw slots (caller's
+    // guarantee).
+    let row = unsafe { std::slice::from_raw_parts(buf, param_slots) };
+    let mut args: Vec<Val> = Vec::with_capacity(ty.params.len());
+    let mut at = 0;
+    for t in ty.params.iter() {
+        let (v, n) = value::read_raw(&row[at..], *t);
+        args.push(v);
+        at += n;
+    }
     let results = match store.func(callee).kind.clone() {
         // A host function sees its calling instance (for its memory).
         FuncKind::Host(f) => {
@@ -568,9 +573,14 @@ unsafe fn call_through_store(
             ty.results
         )));
     }
-    for (i, v) in results.iter().enumerate() {
-        // SAFETY: `buf` holds one word per result (caller's guarantee).
-        unsafe { buf.add(i).write(value::to_raw(*v)) };
+    let mut row = Vec::with_capacity(results.len());
+    for v in results.iter() {
+        value::push_raw(&mut row, *v);
+    }
+    for (i, raw) in row.iter().enumerate() {
+        // SAFETY: `buf` holds the results' row of raw slots (caller's
+        // guarantee).
+        unsafe { buf.add(i).write(*raw) };
     }
     Ok(0)
 }
@@ -618,8 +628,10 @@ unsafe extern "C" fn h_throw(vmctx: *mut u64, tag: u64, buf: u64, _: u64, _: u64
     let exn = unsafe {
         with_store(vmctx, |store, inst| {
             let tag = store.instance(inst).tags[tag as usize];
-            let n = store.sigs().get(store.tag(tag).sig).params.len();
-            // The buffer holds `n` payload words (covered by the outer block).
+            let params = &store.sigs().get(store.tag(tag).sig).params;
+            let n: usize = params.iter().map(|t| value::slots(*t)).sum();
+            // The buffer holds the payload's `n` raw slots (covered by the
+            // outer block).
             let payload = (0..n).map(|i| (buf as *const u64).add(i).read()).collect();
             let exn = store.throw_exception(tag, payload).map_err(Trap::new)?;
             Ok(value::exn_ref_to_raw(Some(exn)))

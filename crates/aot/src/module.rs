@@ -99,8 +99,12 @@ impl CompiledModule for AotModule {
         ctx[vmctx::W_MAX_DEPTH] = store.config().max_call_depth as u64;
         let mut trap_frames: Vec<u32> = Vec::new();
         ctx[vmctx::W_TRAP_FRAMES] = &mut trap_frames as *mut Vec<u32> as u64;
-        let mut buf: Vec<u64> = args.iter().map(|a| value::to_raw(*a)).collect();
-        buf.resize(args.len().max(result_types.len()).max(1), 0);
+        let mut buf: Vec<u64> = Vec::with_capacity(args.len());
+        for a in args {
+            value::push_raw(&mut buf, *a);
+        }
+        let result_slots: usize = result_types.iter().map(|t| value::slots(*t)).sum();
+        buf.resize(buf.len().max(result_slots).max(1), 0);
 
         let store_ptr: *mut Store = store;
         ctx[vmctx::W_STORE] = store_ptr as u64;
@@ -138,12 +142,12 @@ impl CompiledModule for AotModule {
             return Err(trap);
         }
         results.clear();
-        results.extend(
-            result_types
-                .iter()
-                .zip(buf.iter())
-                .map(|(t, raw)| value::from_raw(*raw, *t)),
-        );
+        let mut at = 0;
+        for t in result_types.iter() {
+            let (v, n) = value::read_raw(buf.get(at..).unwrap_or(&[]), *t);
+            results.push(v);
+            at += n;
+        }
         Ok(())
     }
 }

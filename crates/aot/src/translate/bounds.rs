@@ -40,7 +40,7 @@ const SPECTRE_HARDENING: bool = true;
 
 /// Flags of a checked heap access: it cannot trap (the check ran), and it
 /// may be unaligned.
-fn heap_flags() -> MemFlagsData {
+pub(super) fn heap_flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
 
@@ -48,7 +48,7 @@ impl FuncTranslator<'_> {
     /// The native address and the immediate offset of a checked access of
     /// `size` bytes at the popped index plus `memarg.offset`; traps when out
     /// of bounds.
-    fn checked_address(&mut self, memarg: MemArg, size: u32) -> (Value, i32) {
+    pub(super) fn checked_address(&mut self, memarg: MemArg, size: u32) -> (Value, i32) {
         let index = self.pop();
         let mi = memarg.mem.index();
         let ty = self.module.memories[mi];

@@ -407,30 +407,38 @@ impl FuncTranslator<'_> {
         Ok(self.builder.import_signature(sig))
     }
 
-    /// Spill `args` into a fresh buffer of `words` words; returns the slot
-    /// and its address.
-    pub(super) fn spill(&mut self, args: &[Value], words: usize) -> (ir::StackSlot, Value) {
+    /// Spill `args` into a fresh buffer, the runtime's row of raw slots
+    /// (`strata_runtime::value`: one 8-byte slot per value, two for a
+    /// `v128`), large enough to take back values of types `results`; returns
+    /// the stack slot and its address.
+    pub(super) fn spill(&mut self, args: &[Value], results: &[ir::Type]) -> (ir::StackSlot, Value) {
+        let arg_types: Vec<ir::Type> = args
+            .iter()
+            .map(|a| self.builder.func.dfg.value_type(*a))
+            .collect();
+        let bytes = row_bytes(&arg_types).max(row_bytes(results)).max(8);
         let slot = self.builder.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
-            (8 * words.max(1)) as u32,
-            3,
+            bytes,
+            4,
         ));
-        for (i, a) in args.iter().enumerate() {
-            self.builder
-                .ins()
-                .stack_store(types::I64, *a, slot, (i * 8) as i32);
+        let mut at = 0;
+        for (a, t) in args.iter().zip(&arg_types) {
+            self.builder.ins().stack_store(types::I64, *a, slot, at);
+            at += slot_bytes(*t);
         }
         let addr = self.builder.ins().stack_addr(types::I64, slot, 0);
         (slot, addr)
     }
 
+    /// Read values of types `tys` back from a row spilled by [`Self::spill`].
     pub(super) fn unspill(&mut self, slot: ir::StackSlot, tys: &[ir::Type]) -> Vec<Value> {
+        let mut at = 0;
         tys.iter()
-            .enumerate()
-            .map(|(i, t)| {
-                self.builder
-                    .ins()
-                    .stack_load(types::I64, *t, slot, (i * 8) as i32)
+            .map(|t| {
+                let v = self.builder.ins().stack_load(types::I64, *t, slot, at);
+                at += slot_bytes(*t);
+                v
             })
             .collect()
     }
@@ -488,7 +496,7 @@ impl FuncTranslator<'_> {
         let (nparams, rtys) = self.func_types(ty)?;
         let args = self.pop_n(nparams);
         if self.module.is_imported_func(f) {
-            let (slot, buf) = self.spill(&args, nparams.max(rtys.len()));
+            let (slot, buf) = self.spill(&args, &rtys);
             let idx = self.iconst64(u64::from(f.0));
             self.call_helper(HelperId::CallImport, &[idx, buf]);
             self.check_trap();
@@ -569,7 +577,7 @@ impl FuncTranslator<'_> {
         }
 
         self.builder.switch_to_block(slow);
-        let (slot, buf) = self.spill(&args, nparams.max(rtys.len()));
+        let (slot, buf) = self.spill(&args, &rtys);
         let addr = self.load_word(vmctx::W_SCRATCH, false);
         self.call_helper(HelperId::CallAddr, &[addr, buf]);
         self.check_trap();
@@ -599,6 +607,12 @@ impl FuncTranslator<'_> {
 
     pub(super) fn visit_global_set(&mut self, g: GlobalIdx) {
         let v = self.pop();
+        if self.builder.func.dfg.value_type(v).is_vector() {
+            // A `v128` global's `u128` takes all 16 bytes.
+            let p = self.global_ptr(g);
+            self.builder.ins().store(trusted(), v, p, 0);
+            return;
+        }
         let v = match self.builder.func.dfg.value_type(v) {
             types::F32 => self
                 .builder
@@ -740,4 +754,19 @@ impl FuncTranslator<'_> {
         }
         let _ = (IntCC::Equal, off(0));
     }
+}
+
+/// Bytes a value of Cranelift type `t` takes in a row of raw slots: one
+/// 8-byte slot, two for a vector.
+fn slot_bytes(t: ir::Type) -> i32 {
+    if t.is_vector() {
+        16
+    } else {
+        8
+    }
+}
+
+/// Bytes of a row of raw slots holding values of types `tys`.
+fn row_bytes(tys: &[ir::Type]) -> u32 {
+    tys.iter().map(|t| slot_bytes(*t) as u32).sum()
 }

@@ -71,7 +71,7 @@ impl FuncTranslator<'_> {
             if want_ref {
                 tys.push(types::I64);
             }
-            let (slot, buf) = self.spill(&[], tys.len());
+            let (slot, buf) = self.spill(&[], &tys);
             let tagv = self.iconst64(tag);
             let refv = self.iconst64(u64::from(want_ref));
             let matched = self.call_helper(HelperId::Catch, &[tagv, buf, refv]);
@@ -104,7 +104,7 @@ impl FuncTranslator<'_> {
     pub(super) fn visit_throw(&mut self, tag: TagIdx) -> Result<(), CompileError> {
         let n = self.tag_types(tag)?.len();
         let args = self.pop_n(n);
-        let (_, buf) = self.spill(&args, n);
+        let (_, buf) = self.spill(&args, &[]);
         let t = self.iconst64(u64::from(tag.0));
         self.call_helper(HelperId::Throw, &[t, buf]);
         self.leave_to_handler();

@@ -33,6 +33,8 @@ mod funnel;
 mod numeric;
 mod poll;
 mod prepass;
+mod simd;
+mod simd_memory;
 #[cfg(test)]
 mod tests;
 
@@ -48,14 +50,15 @@ use crate::libcalls::HelperId;
 use crate::vmctx::{self, off, Layout};
 use funnel::Funnel;
 
-/// The Cranelift type of a Wasm value type (references are raw 64-bit words).
+/// The Cranelift type of a Wasm value type (references are raw 64-bit
+/// words, a `v128` an `I8X16`; see `simd`).
 pub(crate) fn clif_type(ty: ValType) -> Option<Type> {
     Some(match ty {
         ValType::I32 => types::I32,
         ValType::I64 | ValType::Ref(_) => types::I64,
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
-        ValType::V128 => return None,
+        ValType::V128 => types::I8X16,
     })
 }
 
@@ -310,7 +313,13 @@ impl<'a> FuncTranslator<'a> {
             .icmp(ir::condcodes::IntCC::UnsignedLessThan, sp, need);
         self.trap_if(low, TrapCode::StackExhausted);
         for op in &self.body.ops {
-            if let Op::Load(_, m) | Op::Store(_, m) = op {
+            if let Op::Load(_, m)
+            | Op::Store(_, m)
+            | Op::V128Load(_, m)
+            | Op::V128Store(m)
+            | Op::V128LoadLane(_, _, m)
+            | Op::V128StoreLane(_, _, m) = op
+            {
                 if let Some(slot @ None) = self.mem_vars.get_mut(m.mem.index()) {
                     *slot = Some((
                         self.builder.declare_var(types::I64),
@@ -344,6 +353,10 @@ impl<'a> FuncTranslator<'a> {
         match ty {
             types::F32 => self.builder.ins().f32const(0.0),
             types::F64 => self.builder.ins().f64const(0.0),
+            t if t.is_vector() => {
+                let z = self.v128_const([0; 16]);
+                self.as_vector(z, t)
+            }
             _ => self.builder.ins().iconst(ty, 0),
         }
     }
@@ -620,15 +633,18 @@ impl<'a> FuncTranslator<'a> {
             Op::TryTable { ty, catches, .. } => self.visit_try_table(ty, catches)?,
             Op::Throw(tag) => self.visit_throw(tag)?,
             Op::ThrowRef => self.visit_throw_ref(),
-            Op::V128Const(_)
-            | Op::Simd(_)
-            | Op::I8x16Shuffle(_)
-            | Op::ExtractLane(..)
-            | Op::ReplaceLane(..)
-            | Op::V128Load(..)
-            | Op::V128Store(_)
-            | Op::V128LoadLane(..)
-            | Op::V128StoreLane(..) => return Err(self.unsupported("SIMD operators")),
+            Op::V128Const(bytes) => {
+                let v = self.v128_const(bytes);
+                self.push(v);
+            }
+            Op::Simd(s) => self.visit_simd(s),
+            Op::I8x16Shuffle(lanes) => self.visit_shuffle(lanes),
+            Op::ExtractLane(e, lane) => self.visit_extract_lane(e, lane),
+            Op::ReplaceLane(shape, lane) => self.visit_replace_lane(shape, lane),
+            Op::V128Load(kind, m) => self.visit_v128_load(kind, m),
+            Op::V128Store(m) => self.visit_v128_store(m),
+            Op::V128LoadLane(w, lane, m) => self.visit_v128_load_lane(w, lane, m),
+            Op::V128StoreLane(w, lane, m) => self.visit_v128_store_lane(w, lane, m),
         }
         Ok(())
     }
