@@ -114,19 +114,9 @@ compare! {
     i64x2_ge_s i64s from_i64s i64, |x, y| x >= y;
 }
 
-/// Unsigned comparisons: the operands are read unsigned, the mask written
-/// signed (all ones is -1).
-macro_rules! compare_unsigned {
-    ($($name:ident $split:ident $join:ident $out:ty, |$x:ident, $y:ident| $body:expr;)*) => {$(
-        #[doc = concat!("`", stringify!($name), "`: all ones where it holds, zeros elsewhere.")]
-        #[inline(always)]
-        pub fn $name(a: u128, b: u128) -> u128 {
-            $join(zip($split(a), $split(b), |$x, $y| mask::<$out>($body)))
-        }
-    )*};
-}
-
-compare_unsigned! {
+// Unsigned comparisons: the operands are read unsigned, the mask written
+// signed (all ones is -1).
+compare! {
     i8x16_lt_u u8s from_i8s i8, |x, y| x < y;
     i8x16_gt_u u8s from_i8s i8, |x, y| x > y;
     i8x16_le_u u8s from_i8s i8, |x, y| x <= y;
