@@ -48,7 +48,7 @@ const BUILT_TIERS: &[&str] = if cfg!(target_arch = "x86_64") {
 };
 
 /// Tiers that run SIMD, whose spec run includes the simd scope.
-const SIMD_TIERS: &[&str] = &["aot"];
+const SIMD_TIERS: &[&str] = &["interp", "aot"];
 
 /// Cargo features of `strata-cli` that a tier needs (tiers off by default).
 fn tier_features(tier: &str) -> &'static [&'static str] {
@@ -65,7 +65,7 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          the CLI's artifact tests with its `aot` feature, the fuzz targets'
          seeds and kept findings (fuzz/, on stable), then the core spec
-         scope (and the simd scope in the tiers with SIMD: aot) and the WASI
+         scope (and the simd scope in the tiers with SIMD: interp, aot) and the WASI
          testsuite in every built tier, and part of the
          core scope on the example tier plugin (examples/trace-tier, loaded
          with --tier-plugin)

@@ -315,6 +315,9 @@ macro_rules! define_instr {
             Throw { tag: TagIdx, args: Slot },
             /// Rethrow the exception of the exnref in `src`.
             ThrowRef { src: Slot },
+            /// The vector instruction `vector[idx]` of the function (see
+            /// [`crate::vector`]).
+            Vector { idx: u32 },
             $(
                 /// A numeric operator with an immediate right operand:
                 /// `dst = op(a, imm)`.

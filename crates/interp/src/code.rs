@@ -28,6 +28,13 @@ pub struct CompiledFunc {
     pub consts: Box<[u64]>,
     /// Exception handlers, outermost first (search them in reverse).
     pub handlers: Box<[crate::bytecode::Handler]>,
+    /// Slots per local or operand position: 2 in a module that uses SIMD,
+    /// 1 otherwise (see [`crate::vector`]).
+    pub stride: u32,
+    /// The vector instructions `Instr::Vector` indexes.
+    pub vector: Box<[crate::vector::VInstr]>,
+    /// 128-bit immediates of the vector instructions.
+    pub vconsts: Box<[u128]>,
 }
 
 /// A module translated to register bytecode.
@@ -36,6 +43,8 @@ pub struct InterpModule {
     pub(crate) module: Arc<Module>,
     /// Defined functions, by defined-function index.
     pub(crate) funcs: Vec<CompiledFunc>,
+    /// The slot stride of every function (see [`crate::vector`]).
+    pub(crate) stride: u32,
 }
 
 impl InterpModule {

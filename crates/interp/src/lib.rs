@@ -24,6 +24,7 @@ pub mod bytecode;
 mod code;
 mod exec;
 mod translate;
+pub mod vector;
 
 use std::sync::Arc;
 
@@ -56,14 +57,16 @@ impl Tier for Interp {
     }
 
     fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
+        let stride = if module.uses_simd() { 2 } else { 1 };
         let mut funcs = Vec::with_capacity(module.bodies.len());
         for (i, body) in module.bodies.iter().enumerate() {
             let func = FuncIdx(module.num_imported_funcs + i as u32);
-            funcs.push(translate::translate_function(module, func, body)?);
+            funcs.push(translate::translate_function(module, func, body, stride)?);
         }
         Ok(Arc::new(InterpModule {
             module: module.arc().clone(),
             funcs,
+            stride,
         }))
     }
 }

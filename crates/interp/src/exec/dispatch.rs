@@ -13,7 +13,8 @@ use strata_runtime::{value, FuncAddr, InstanceAddr, MemAddr, Store};
 use super::memory::{load, load_view, mem, mem_mut, store_value, store_view, MemView};
 use super::regs::{get, set, Regs};
 use super::table::execute_table_op;
-use super::Action;
+use super::vector::{self, Memories};
+use super::{rows, Action};
 use crate::bytecode::{for_each_instr_table_stage, Cmp, Instr};
 use crate::code::CompiledFunc;
 use strata_ir::numeric;
@@ -243,10 +244,19 @@ pub(super) fn run_frame(
             Instr::Throw { tag, args } => {
                 let tag = store.instance(instance).tags[tag.index()];
                 let sig = store.tag(tag).sig;
-                let n = store.sigs().get(sig).params.len();
-                let payload = regs.range(args, n).to_vec();
+                let types = &store.sigs().get(sig).params;
+                let stride = func.stride as usize;
+                let payload = rows::to_canonical(regs.range(args, stride * types.len()), stride, types);
                 let exn = tri!(store.throw_exception(tag, payload));
                 exit!(Ok(Action::Throw(exn)));
+            }
+            Instr::Vector { idx } => {
+                debug_assert!((idx as usize) < func.vector.len());
+                // SAFETY: the verifier checked every `Vector` index against
+                // the function's vector table.
+                let v = unsafe { func.vector.get_unchecked(idx as usize) };
+                let mut m = Memories { store, instance, mem0, view0 };
+                tri!(vector::execute(&mut m, func, v, &mut regs));
             }
             Instr::ThrowRef { src } => {
                 let raw = get!(regs, src);

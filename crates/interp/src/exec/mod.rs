@@ -8,13 +8,16 @@ mod dispatch;
 mod memory;
 #[allow(unsafe_code)]
 mod regs;
+mod rows;
 mod table;
+#[allow(unsafe_code)]
+mod vector;
 
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
-use strata_runtime::{value, CompiledModule, ExnAddr, FuncAddr, FuncKind, InstanceAddr, Store};
+use strata_runtime::{CompiledModule, ExnAddr, FuncAddr, FuncKind, InstanceAddr, Store};
 
 use crate::bytecode::Slot;
 use crate::code::{CompiledFunc, InterpModule};
@@ -79,7 +82,8 @@ pub(crate) fn invoke(
         depth_at_entry: store.call_depth(),
     };
     let module = 0;
-    exec.stack.extend(args.iter().map(|a| value::to_raw(*a)));
+    let stride = code.stride as usize;
+    rows::write_vals(&mut exec.stack, 0, stride, args);
     // The depth is restored however the entry ends, also when its first
     // frame is refused.
     let outcome = exec
@@ -89,12 +93,7 @@ pub(crate) fn invoke(
     outcome?;
     let types = store.sigs().get(sig).results.clone();
     results.clear();
-    results.extend(
-        types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| value::from_raw(exec.stack.get(i).copied().unwrap_or(0), *t)),
-    );
+    results.extend(rows::read_vals(&exec.stack, stride, &types));
     Ok(())
 }
 
@@ -179,6 +178,26 @@ impl Executor {
         compiled_in(&self.modules, module, func)
     }
 
+    /// The slot stride of the `module`-th entered module.
+    fn stride_of(&self, module: usize) -> usize {
+        self.modules
+            .get(module)
+            .map_or(1, |m| m.interp().stride as usize)
+    }
+
+    /// The slot stride of the running frame.
+    fn stride(&self) -> usize {
+        self.frames.last().map_or(1, |f| self.stride_of(f.module))
+    }
+
+    /// The entered module of `instance` if its frames can be pushed right
+    /// on the running one's: the interpreter compiled it, with the same
+    /// slot stride.
+    fn same_layout(&mut self, store: &Store, instance: InstanceAddr) -> Option<usize> {
+        let module = self.module_index(store, instance).ok()?;
+        (self.stride_of(module) == self.stride()).then_some(module)
+    }
+
     /// Push a frame for `func` whose arguments are already at `base`.
     #[inline(always)]
     fn push_frame(
@@ -214,9 +233,10 @@ impl Executor {
     ) -> Result<(), Trap> {
         // Borrow only `modules`, so `stack` can be written below.
         let f = compiled_in(&self.modules, module, func)?;
+        let stride = f.stride as usize;
         let (params, locals, size) = (
-            f.num_params as usize,
-            f.num_locals as usize,
+            stride * f.num_params as usize,
+            stride * f.num_locals as usize,
             f.frame_size as usize,
         );
         let end = base + size;
@@ -229,9 +249,8 @@ impl Executor {
         if locals > params {
             self.stack[base + params..base + locals].fill(0);
         }
-        if !f.consts.is_empty() {
-            let pool = base + locals..base + locals + f.consts.len();
-            self.stack[pool].copy_from_slice(&f.consts);
+        for (i, c) in f.consts.iter().enumerate() {
+            self.stack[base + locals + stride * i] = *c;
         }
         Ok(())
     }
@@ -293,9 +312,9 @@ impl Executor {
                 let caller = self.frames.last().map(|f| f.instance);
                 self.call_host(store, &f, sig, caller, at)
             }
-            &FuncKind::Wasm { instance, index } => match self.module_index(store, instance) {
-                Ok(module) => self.push_frame(store, module, instance, index, at),
-                Err(_) => self.call_foreign(store, callee, sig, at),
+            &FuncKind::Wasm { instance, index } => match self.same_layout(store, instance) {
+                Some(module) => self.push_frame(store, module, instance, index, at),
+                None => self.call_foreign(store, callee, sig, at),
             },
         }
     }
@@ -310,11 +329,14 @@ impl Executor {
         at: usize,
     ) -> Result<(), Trap> {
         let entity = store.func(callee).clone();
-        let n = store.sigs().get(entity.sig).params.len();
+        let n = self.stride() * store.sigs().get(entity.sig).params.len();
         self.stack.copy_within(at..at + n, base);
-        match entity.kind {
-            FuncKind::Wasm { instance, index } if self.module_index(store, instance).is_ok() => {
-                let module = self.module_index(store, instance)?;
+        let same_layout = match &entity.kind {
+            &FuncKind::Wasm { instance, .. } => self.same_layout(store, instance),
+            FuncKind::Host(_) => None,
+        };
+        match (entity.kind, same_layout) {
+            (FuncKind::Wasm { instance, index }, Some(module)) => {
                 store.interrupt_mut().check()?;
                 self.enter_frame(store, module, index, base)?;
                 if let Some(frame) = self.frames.last_mut() {
@@ -349,12 +371,11 @@ impl Executor {
         at: usize,
     ) -> Result<(), Trap> {
         let ty = store.sigs().get(sig).clone();
-        let args: Vec<Val> = ty
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, t)| value::from_raw(self.stack[at + i], *t))
-            .collect();
+        let args = rows::read_vals(
+            self.stack.get(at..).unwrap_or(&[]),
+            self.stride(),
+            &ty.params,
+        );
         let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
         store.call_host(f, caller, &args, &mut results)?;
         self.write_results(&ty.results, &results, at)
@@ -369,12 +390,11 @@ impl Executor {
         at: usize,
     ) -> Result<(), Trap> {
         let ty = store.sigs().get(sig).clone();
-        let args: Vec<Val> = ty
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, t)| value::from_raw(self.stack[at + i], *t))
-            .collect();
+        let args = rows::read_vals(
+            self.stack.get(at..).unwrap_or(&[]),
+            self.stride(),
+            &ty.params,
+        );
         let results = store.invoke(callee, &args)?;
         self.write_results(&ty.results, &results, at)
     }
@@ -392,12 +412,8 @@ impl Executor {
                 "host function returned {results:?}, expected {types:?}"
             )));
         }
-        if self.stack.len() < at + results.len() {
-            self.stack.resize(at + results.len(), 0);
-        }
-        for (i, v) in results.iter().enumerate() {
-            self.stack[at + i] = value::to_raw(*v);
-        }
+        let stride = self.stride();
+        rows::write_vals(&mut self.stack, at, stride, results);
         Ok(())
     }
 
@@ -410,6 +426,7 @@ impl Executor {
             return Err(Trap::host("an exception reference outlived its exception"));
         };
         let (tag, payload) = (exception.tag, exception.payload.clone());
+        let payload_types = store.sigs().get(store.tag(tag).sig).params.clone();
         while let Some(frame) = self.frames.last() {
             let pc = frame.ip.saturating_sub(1) as u32;
             let tags = &store.instance(frame.instance).tags;
@@ -430,19 +447,19 @@ impl Executor {
                 .copied();
             if let Some(catch) = found {
                 let at = frame.base + catch.dst as usize;
+                let stride = self.stride_of(frame.module);
                 let mut values = match catch.kind {
-                    CatchKind::Tag(_) | CatchKind::TagRef(_) => payload.clone(),
+                    CatchKind::Tag(_) | CatchKind::TagRef(_) => {
+                        rows::from_canonical(&payload, &payload_types)
+                    }
                     CatchKind::All | CatchKind::AllRef => Vec::new(),
                 };
                 let by_ref = matches!(catch.kind, CatchKind::TagRef(_) | CatchKind::AllRef);
                 if by_ref {
-                    values.push(value::exn_ref_to_raw(Some(exn)));
+                    values.push(Val::ExnRef(Some(exn)));
                 }
                 store.catch_exception(exn, by_ref);
-                if self.stack.len() < at + values.len() {
-                    self.stack.resize(at + values.len(), 0);
-                }
-                self.stack[at..at + values.len()].copy_from_slice(&values);
+                rows::write_vals(&mut self.stack, at, stride, &values);
                 if let Some(frame) = self.frames.last_mut() {
                     frame.ip = catch.pad as usize;
                 }

@@ -52,6 +52,32 @@ impl<'a> Regs<'a> {
         unsafe { *self.ptr.as_ptr().add(slot as usize) = value }
     }
 
+    /// Read the `v128` in the slot pair at `slot` (low half first).
+    ///
+    /// # Safety
+    /// `slot + 1` must be below the frame size (guaranteed for vector
+    /// operands of verified code).
+    #[inline(always)]
+    pub(super) unsafe fn get128(&self, slot: Slot) -> u128 {
+        // SAFETY: the caller guarantees both slots are in the frame.
+        let (lo, hi) = unsafe { (self.get(slot), self.get(slot + 1)) };
+        strata_runtime::value::v128_from_slots(lo, hi)
+    }
+
+    /// Write a `v128` to the slot pair at `slot`.
+    ///
+    /// # Safety
+    /// As for [`Regs::get128`].
+    #[inline(always)]
+    pub(super) unsafe fn set128(&mut self, slot: Slot, value: u128) {
+        let [lo, hi] = strata_runtime::value::v128_to_slots(value);
+        // SAFETY: the caller guarantees both slots are in the frame.
+        unsafe {
+            self.set(slot, lo);
+            self.set(slot + 1, hi);
+        }
+    }
+
     /// Checked read, for rare paths.
     #[inline]
     pub(super) fn read(&self, slot: Slot) -> u64 {
@@ -95,4 +121,22 @@ macro_rules! set {
     }};
 }
 
-pub(super) use {get, set};
+/// Read the slot pair of a vector operand of verified code.
+macro_rules! get128 {
+    ($regs:ident, $slot:expr) => {
+        // SAFETY: the verifier checked that every vector operand's pair lies
+        // below the frame size, and `$regs` holds exactly one frame.
+        unsafe { $regs.get128($slot) }
+    };
+}
+
+/// Write the slot pair of a vector result of verified code.
+macro_rules! set128 {
+    ($regs:ident, $slot:expr, $value:expr) => {{
+        let value = $value;
+        // SAFETY: as for `get128!`.
+        unsafe { $regs.set128($slot, value) }
+    }};
+}
+
+pub(super) use {get, get128, set, set128};

@@ -186,7 +186,7 @@ impl Translator<'_> {
             }
         }
         for i in 0..n {
-            let dst = i as Slot;
+            let dst = self.stride * i as Slot;
             match self.stack[first + i] {
                 Operand::Const(val) => {
                     self.emit(Instr::Const { dst, val });

@@ -18,6 +18,7 @@
 
 mod control;
 mod ops;
+mod vector;
 mod verify;
 
 use strata_ir::{FuncBody, FuncIdx, Module};
@@ -25,6 +26,7 @@ use strata_runtime::CompileError;
 
 use crate::bytecode::{Cmp, Handler, Instr, Slot};
 use crate::code::CompiledFunc;
+use crate::vector::VInstr;
 use control::{Control, ControlKind};
 
 /// A compile-time operand.
@@ -74,6 +76,7 @@ pub fn translate_function(
     module: &Module,
     func: FuncIdx,
     body: &FuncBody,
+    stride: u32,
 ) -> Result<CompiledFunc, CompileError> {
     let ty = module.func_type(func);
     let num_locals = ty.params.len() + body.locals.len();
@@ -99,6 +102,9 @@ pub fn translate_function(
         handlers: Vec::new(),
         last: Last::None,
         label_pos: 0,
+        stride,
+        vector: Vec::new(),
+        vconsts: Vec::new(),
     };
     t.controls.push(Control {
         kind: ControlKind::Func,
@@ -115,19 +121,52 @@ pub fn translate_function(
             break;
         }
     }
+    let positions = (t.num_locals + t.max_depth + 1).max(ty.results.len() as u32 + 1);
+    let frame_size = positions.checked_mul(stride).ok_or_else(|| CompileError {
+        func: Some(func),
+        offset: Some(body.offset),
+        message: "frame too large".into(),
+    })?;
+    let mut vector = t.vector;
+    let code = t
+        .code
+        .into_iter()
+        .map(|instr| widen(Instr::specialize(instr), stride, &mut vector))
+        .collect();
     let compiled = CompiledFunc {
         func,
-        code: t.code.into_iter().map(Instr::specialize).collect(),
+        code,
         offsets: t.offsets.into_boxed_slice(),
         num_params: ty.params.len() as u32,
         num_results: ty.results.len() as u32,
         num_locals,
-        frame_size: (t.num_locals + t.max_depth + 1).max(ty.results.len() as u32 + 1),
+        frame_size,
         consts: t.consts.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
+        stride,
+        vector: vector.into_boxed_slice(),
+        vconsts: t.vconsts.into_boxed_slice(),
     };
     verify::verify(&compiled)?;
     Ok(compiled)
+}
+
+/// In a stride-2 frame, the value moves that must carry a whole slot pair
+/// (a `v128` or a scalar alike) as their vector forms (see
+/// [`crate::vector`]); every other instruction unchanged.
+fn widen(instr: Instr, stride: u32, vector: &mut Vec<VInstr>) -> Instr {
+    if stride == 1 {
+        return instr;
+    }
+    let wide = match instr {
+        Instr::Copy { dst, src } => VInstr::Copy128 { dst, src },
+        Instr::Select { dst, cond, a, b } => VInstr::Select128 { dst, cond, a, b },
+        other => return other,
+    };
+    vector.push(wide);
+    Instr::Vector {
+        idx: vector.len() as u32 - 1,
+    }
 }
 
 /// Most constants a function keeps in pool slots.
@@ -183,6 +222,12 @@ struct Translator<'m> {
     /// The highest instruction index some jump may target; nothing is fused
     /// across it.
     label_pos: usize,
+    /// Slots per local or operand position (see [`crate::vector`]).
+    stride: u32,
+    /// The vector instructions emitted so far.
+    vector: Vec<VInstr>,
+    /// Their 128-bit immediates.
+    vconsts: Vec<u128>,
 }
 
 impl Translator<'_> {
@@ -230,7 +275,43 @@ impl Translator<'_> {
     }
 
     fn home(&self, depth: usize) -> Slot {
-        self.num_locals + depth as u32
+        self.stride * (self.num_locals + depth as u32)
+    }
+
+    /// The slot of local `index` (a parameter or declared local).
+    fn local_slot(&self, index: u32) -> Slot {
+        self.stride * index
+    }
+
+    /// The slot of pooled constant `i`.
+    fn pool_slot(&self, i: usize) -> Slot {
+        self.stride * (self.num_locals - self.consts.len() as u32 + i as u32)
+    }
+
+    /// Emit the vector instruction `v` (see [`crate::vector`]).
+    fn emit_vector(&mut self, v: VInstr) -> usize {
+        self.vector.push(v);
+        let idx = self.vector.len() as u32 - 1;
+        self.emit(Instr::Vector { idx })
+    }
+
+    /// Emit a single-result vector instruction writing `dst`, fusable with a
+    /// following `local.set`.
+    fn emit_vector_result(&mut self, v: VInstr, dst: Slot) {
+        let idx = self.emit_vector(v);
+        self.last = Last::Result { idx, dst };
+    }
+
+    /// Redirect the result of instruction `idx` to `slot`, if it has one.
+    fn set_result_slot(&mut self, idx: usize, slot: Slot) -> bool {
+        match self.code.get_mut(idx) {
+            Some(Instr::Vector { idx: v }) => self
+                .vector
+                .get_mut(*v as usize)
+                .is_some_and(|v| v.set_result_slot(slot)),
+            Some(instr) => instr.set_result_slot(slot),
+            None => false,
+        }
     }
 
     fn height(&self) -> usize {
@@ -246,7 +327,7 @@ impl Translator<'_> {
             Operand::Const(val) => {
                 if let Some(i) = self.consts.iter().position(|c| *c == val) {
                     // Pooled: read it where frame entry put it.
-                    return self.num_locals - self.consts.len() as u32 + i as u32;
+                    return self.pool_slot(i);
                 }
                 let dst = self.home(depth);
                 self.emit_result(Instr::Const { dst, val }, dst);
@@ -363,7 +444,7 @@ impl Translator<'_> {
             Operand::Home => {
                 let home = self.home(depth);
                 match self.fusable(home) {
-                    Some(idx) if self.code[idx].set_result_slot(local) => {
+                    Some(idx) if self.set_result_slot(idx, local) => {
                         self.last = Last::None;
                         if tee {
                             self.stack[depth] = Operand::Local(local);

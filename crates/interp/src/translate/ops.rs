@@ -7,6 +7,7 @@ use strata_runtime::CompileError;
 use super::control::{cond_jump, ControlKind};
 use super::{CmpRhs, Cond, Operand, Translator};
 use crate::bytecode::{fits_imm, Cmp, Instr};
+use crate::vector::VInstr;
 
 impl Translator<'_> {
     pub(super) fn translate_op(&mut self, op: &Op) -> Result<(), CompileError> {
@@ -122,19 +123,24 @@ impl Translator<'_> {
             Drop => {
                 self.stack.pop();
             }
-            Select(ty) => {
-                if ty == ValType::V128 {
-                    return Err(self.unsupported("v128 select"));
-                }
+            Select(_) => {
                 let cond = self.pop();
                 let b = self.pop();
                 let a = self.pop();
                 let dst = self.push_home();
                 self.emit_result(Instr::Select { dst, cond, a, b }, dst);
             }
-            LocalGet(l) => self.push_lazy(Operand::Local(l.0)),
-            LocalSet(l) => self.set_local(l.0, false),
-            LocalTee(l) => self.set_local(l.0, true),
+            LocalGet(l) => self.push_lazy(Operand::Local(self.local_slot(l.0))),
+            LocalSet(l) => self.set_local(self.local_slot(l.0), false),
+            LocalTee(l) => self.set_local(self.local_slot(l.0), true),
+            GlobalGet(global) if self.is_v128_global(global) => {
+                let dst = self.push_home();
+                self.emit_vector_result(VInstr::GlobalGet { dst, global }, dst);
+            }
+            GlobalSet(global) if self.is_v128_global(global) => {
+                let src = self.pop();
+                self.emit_vector(VInstr::GlobalSet { src, global });
+            }
             GlobalGet(global) => {
                 let dst = self.push_home();
                 self.emit_result(Instr::GlobalGet { dst, global }, dst);
@@ -355,7 +361,7 @@ impl Translator<'_> {
                 self.pop();
             }
             Num(op) => self.translate_numeric(op),
-            _ => return Err(self.unsupported("this operator")),
+            _ => return self.translate_vector_op(op),
         }
         Ok(())
     }

@@ -94,11 +94,36 @@ pub fn verify(f: &CompiledFunc) -> Result<(), CompileError> {
         message: format!("internal error: interpreter code failed verification: {what}"),
     };
     let len = f.code.len();
-    let pool_end = f.num_locals as usize + f.consts.len();
-    if (f.frame_size as usize) < pool_end || f.frame_size <= f.num_results {
+    let stride = f.stride as usize;
+    if !(1..=2).contains(&stride) {
+        return Err(fail(0, format!("slot stride {stride}")));
+    }
+    let pool_end = stride * (f.num_locals as usize + f.consts.len());
+    if (f.frame_size as usize) < pool_end
+        || f.frame_size as usize <= stride * f.num_results as usize
+    {
         return Err(fail(0, "frame too small".into()));
     }
     for (i, instr) in f.code.iter().enumerate() {
+        if let Instr::Vector { idx } = *instr {
+            let Some(v) = f.vector.get(idx as usize) else {
+                return Err(fail(i, format!("vector instruction {idx} missing")));
+            };
+            // Each operand's slot pair lies inside the frame.
+            if let Some(s) = v
+                .slots()
+                .into_iter()
+                .find(|s| *s >= f.frame_size.saturating_sub(1))
+            {
+                return Err(fail(
+                    i,
+                    format!("vector slot {s} outside a frame of {}", f.frame_size),
+                ));
+            }
+            if let Some(c) = v.vconst().filter(|c| *c as usize >= f.vconsts.len()) {
+                return Err(fail(i, format!("vector immediate {c} missing")));
+            }
+        }
         if let Some(s) = slots(instr).into_iter().find(|s| *s >= f.frame_size) {
             return Err(fail(
                 i,
