@@ -1,4 +1,4 @@
-//! wasm-smith configurations inside Strata's scope: no SIMD, GC, threads,
+//! wasm-smith configurations inside Strata's scope: no GC, threads,
 //! wide arithmetic or custom page sizes (Strata implements none of them),
 //! no imports (the targets instantiate with an empty linker), every entity
 //! exported (the targets call every exported function and read every
@@ -7,8 +7,9 @@
 
 use arbitrary::{Result, Unstructured};
 
-/// Turn off what Strata does not implement and bound the sizes, keeping the
-/// rest of `config` (which may come from the fuzzer).
+/// Turn off what Strata does not implement (or not in every tier: SIMD) and
+/// bound the sizes, keeping the rest of `config` (which may come from the
+/// fuzzer).
 pub fn restrict(config: &mut wasm_smith::Config) {
     config.simd_enabled = false;
     config.relaxed_simd_enabled = false;
@@ -56,8 +57,11 @@ pub fn arbitrary_config(u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> 
 /// memory32 and memory64, up to two memories and tables, multi-value, tail
 /// calls, bulk memory, reference types, extended constants; exceptions only
 /// with `exceptions` (wasmi, the oracle, has no exception handling, so
-/// modules without them are the ones it can check).
-pub fn differential_config(exceptions: bool) -> wasm_smith::Config {
+/// modules without them are the ones it can check); SIMD and relaxed SIMD
+/// only with `simd` (for the tiers that have it: see
+/// [`crate::engines::Tier::COMPARED_SIMD`]; the oracle is built without
+/// SIMD and refuses such modules).
+pub fn differential_config(exceptions: bool, simd: bool) -> wasm_smith::Config {
     let mut config = wasm_smith::Config {
         exceptions_enabled: exceptions,
         memory64_enabled: true,
@@ -77,13 +81,15 @@ pub fn differential_config(exceptions: bool) -> wasm_smith::Config {
         ..wasm_smith::Config::default()
     };
     restrict(&mut config);
+    config.simd_enabled = simd;
+    config.relaxed_simd_enabled = simd;
     config
 }
 
 /// A small configuration for the artifact target (each module is compiled
 /// by Cranelift before its artifact is mutated).
 pub fn artifact_config() -> wasm_smith::Config {
-    let mut config = differential_config(true);
+    let mut config = differential_config(true, false);
     config.max_funcs = 6;
     config.max_instructions = 100;
     config

@@ -53,14 +53,17 @@ pub fn loader(data: &[u8]) {
     }
 }
 
-/// `translate_*`: a wasm-smith module (configuration chosen by the bytes)
-/// loads and compiles on `tier`, instantiates or fails to with an error,
+/// `translate_*`: a wasm-smith module (configuration chosen by the bytes,
+/// SIMD included on the tiers that have it) loads and compiles on `tier`, instantiates or fails to with an error,
 /// and every export runs to a result or a trap within the fuel.
 pub fn translate(tier: Tier, data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let Ok(config) = smith::arbitrary_config(&mut u) else {
+    let Ok(mut config) = smith::arbitrary_config(&mut u) else {
         return;
     };
+    // SIMD where the tier has it, chosen by the bytes.
+    config.simd_enabled = tier.has_simd() && u.arbitrary().unwrap_or(false);
+    config.relaxed_simd_enabled = config.simd_enabled;
     let Ok(wasm) = smith::module(config, &mut u) else {
         return;
     };
@@ -73,20 +76,28 @@ pub fn translate(tier: Tier, data: &[u8]) {
     let _ = strata_run::run(engine, &module);
 }
 
-/// `differential`: a wasm-smith module (the first byte chooses whether it
-/// may use exceptions) runs in the interpreter, the JIT and the AOT tier,
-/// which must agree exactly; then, if wasmi loads it, on wasmi, which must
+/// `differential`: a wasm-smith module (bit 0 of the first byte chooses
+/// whether it may use exceptions, bit 1 whether SIMD) runs in the
+/// interpreter, the JIT and the AOT tier (without the JIT for SIMD), which
+/// must agree exactly; then, if wasmi loads it, on wasmi, which must
 /// agree up to the first run either ends on its fuel or stack budget.
 pub fn differential(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
     let mut u = Unstructured::new(rest);
-    let Ok(wasm) = smith::module(smith::differential_config(first & 1 == 1), &mut u) else {
+    let simd = first & 2 != 0;
+    let config = smith::differential_config(first & 1 == 1, simd);
+    let Ok(wasm) = smith::module(config, &mut u) else {
         return;
     };
     dump(&wasm);
-    let reports: Vec<(&str, Report)> = Tier::COMPARED
+    let tiers: &[Tier] = if simd {
+        &Tier::COMPARED_SIMD
+    } else {
+        &Tier::COMPARED
+    };
+    let reports: Vec<(&str, Report)> = tiers
         .iter()
         .map(|&tier| {
             let engine = engine(tier);

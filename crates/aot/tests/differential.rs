@@ -1,6 +1,6 @@
 //! Differential test: random valid modules from `wasm-smith` (memory32 and
 //! memory64, multi-value, tail calls, bulk memory, reference types,
-//! exceptions) run on
+//! exceptions; and, in a second test, SIMD and relaxed SIMD) run on
 //! the AOT tier and on the interpreter must agree on instantiation, on every
 //! exported function's results and on every trap code.
 //!
@@ -27,10 +27,13 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn config() -> wasm_smith::Config {
+/// The modules compared; `simd` turns SIMD and relaxed SIMD on (the tiers
+/// share one deterministic behaviour per relaxed operator, so they agree
+/// exactly there too).
+fn config(simd: bool) -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
+        simd_enabled: simd,
+        relaxed_simd_enabled: simd,
         gc_enabled: false,
         threads_enabled: false,
         exceptions_enabled: true,
@@ -93,11 +96,22 @@ fn outcomes(engine: &Engine, wasm: &[u8]) -> Option<Outcomes> {
 
 #[test]
 fn aot_agrees_with_the_interpreter() {
+    compare(false, 0..400);
+}
+
+#[test]
+fn aot_agrees_with_the_interpreter_on_simd() {
+    compare(true, 1_000..1_300);
+}
+
+/// Compare the tiers on the modules of `seeds`.
+fn compare(simd: bool, seeds: std::ops::Range<u64>) {
     let (aot, interp) = (common::aot_engine(), common::interp_engine());
     let mut compared = 0;
-    for seed in 0..400u64 {
+    let mut with_simd = 0;
+    for seed in seeds {
         let data = bytes(seed, 32 * 1024);
-        let m = match wasm_smith::Module::new(config(), &mut Unstructured::new(&data)) {
+        let m = match wasm_smith::Module::new(config(simd), &mut Unstructured::new(&data)) {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("seed {seed}: wasm-smith: {e}");
@@ -105,6 +119,10 @@ fn aot_agrees_with_the_interpreter() {
             }
         };
         let wasm = m.to_bytes();
+        let loaded = strata_loader::Loader::new(strata_ir::Features::CORE).load(&wasm);
+        if loaded.is_ok_and(|m| m.uses_simd()) {
+            with_simd += 1;
+        }
         let (Some(a), Some(b)) = (outcomes(&aot, &wasm), outcomes(&interp, &wasm)) else {
             // The loader refuses the module; it must refuse it for both.
             eprintln!(
@@ -129,6 +147,9 @@ fn aot_agrees_with_the_interpreter() {
             compared += 1;
         }
     }
-    println!("{compared} calls compared");
+    println!("{compared} calls compared, {with_simd} modules with SIMD");
     assert!(compared > 50, "only {compared} calls compared");
+    if simd {
+        assert!(with_simd > 100, "only {with_simd} modules use SIMD");
+    }
 }

@@ -148,7 +148,11 @@ macro_rules! call_row {
 macro_rules! define_execute {
     ($($name:ident $snake:ident [$($param:ident)*] $result:ident;)*) => {
 /// Execute the vector instruction `v` of `func` on the frame `regs`.
-#[inline(always)]
+///
+/// Never inlined: its 230 arms would grow the stack frame of the scalar
+/// instruction loop, which every entry into the interpreter pays for on the
+/// native stack, and crowd its code.
+#[inline(never)]
 pub(super) fn execute(
     m: &mut Memories<'_>,
     func: &CompiledFunc,
