@@ -21,7 +21,8 @@
 //! `Vector { idx }`, indexing the function's [`VInstr`] table: the scalar
 //! instruction set keeps its one-byte tag, and the 218 pure SIMD operators
 //! (one [`VInstr`] variant per row of `strata_ir::for_each_simd_op!`) cost
-//! one extra dispatch. Their semantics are `strata_ir::simd`'s, called
+//! one extra dispatch (and a call: their handler stays out of the scalar
+//! instruction loop). Their semantics are `strata_ir::simd`'s, called
 //! directly. 128-bit immediates (`v128.const`, shuffle lane lists) live in
 //! the function's `vconsts` table.
 
