@@ -299,8 +299,11 @@ fn plugin(steps: &mut Steps, suite: &Suite) -> Result<()> {
         &["build", "--release", "-p", "strata-trace-tier"],
     )?;
     let root = steps::workspace_root()?;
-    let library = root
-        .join("target/release")
+    // Where cargo put it: `$CARGO_TARGET_DIR` (relative to the workspace
+    // root, where the steps run) or `target/`.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root.join("target"), |d| root.join(d));
+    let library = target
+        .join("release")
         .join(format!(
             "{}strata_trace_tier{}",
             std::env::consts::DLL_PREFIX,
