@@ -35,15 +35,6 @@ impl Tier {
     /// The tiers a differential run compares.
     pub const COMPARED: [Tier; 3] = [Tier::Interp, Tier::Jit, Tier::Aot];
 
-    /// The tiers the differential target compares on SIMD modules (the JIT
-    /// refuses them until it has SIMD).
-    pub const COMPARED_SIMD: [Tier; 2] = [Tier::Interp, Tier::Aot];
-
-    /// Whether the tier runs SIMD modules.
-    pub fn has_simd(self) -> bool {
-        Self::COMPARED_SIMD.contains(&self)
-    }
-
     /// The tier's name in messages.
     pub fn name(self) -> &'static str {
         match self {

@@ -58,9 +58,8 @@ pub fn arbitrary_config(u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> 
 /// calls, bulk memory, reference types, extended constants; exceptions only
 /// with `exceptions` (wasmi, the oracle, has no exception handling, so
 /// modules without them are the ones it can check); SIMD and relaxed SIMD
-/// only with `simd` (for the tiers that have it: see
-/// [`crate::engines::Tier::COMPARED_SIMD`]; the oracle is built without
-/// SIMD and refuses such modules).
+/// only with `simd` (the oracle is built without SIMD and refuses such
+/// modules).
 pub fn differential_config(exceptions: bool, simd: bool) -> wasm_smith::Config {
     let mut config = wasm_smith::Config {
         exceptions_enabled: exceptions,

@@ -54,15 +54,16 @@ pub fn loader(data: &[u8]) {
 }
 
 /// `translate_*`: a wasm-smith module (configuration chosen by the bytes,
-/// SIMD included on the tiers that have it) loads and compiles on `tier`, instantiates or fails to with an error,
-/// and every export runs to a result or a trap within the fuel.
+/// SIMD included) loads and compiles on `tier`, instantiates or fails to
+/// with an error, and every export runs to a result or a trap within the
+/// fuel.
 pub fn translate(tier: Tier, data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(mut config) = smith::arbitrary_config(&mut u) else {
         return;
     };
-    // SIMD where the tier has it, chosen by the bytes.
-    config.simd_enabled = tier.has_simd() && u.arbitrary().unwrap_or(false);
+    // SIMD (every tier has it), chosen by the bytes.
+    config.simd_enabled = u.arbitrary().unwrap_or(false);
     config.relaxed_simd_enabled = config.simd_enabled;
     let Ok(wasm) = smith::module(config, &mut u) else {
         return;
@@ -78,8 +79,7 @@ pub fn translate(tier: Tier, data: &[u8]) {
 
 /// `differential`: a wasm-smith module (bit 0 of the first byte chooses
 /// whether it may use exceptions, bit 1 whether SIMD) runs in the
-/// interpreter, the JIT and the AOT tier (without the JIT for SIMD), which
-/// must agree exactly; then, if wasmi loads it, on wasmi, which must
+/// interpreter, the JIT and the AOT tier, which must agree exactly; then, if wasmi loads it, on wasmi, which must
 /// agree up to the first run either ends on its fuel or stack budget.
 pub fn differential(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else {
@@ -92,12 +92,7 @@ pub fn differential(data: &[u8]) {
         return;
     };
     dump(&wasm);
-    let tiers: &[Tier] = if simd {
-        &Tier::COMPARED_SIMD
-    } else {
-        &Tier::COMPARED
-    };
-    let reports: Vec<(&str, Report)> = tiers
+    let reports: Vec<(&str, Report)> = Tier::COMPARED
         .iter()
         .map(|&tier| {
             let engine = engine(tier);

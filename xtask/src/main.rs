@@ -48,7 +48,7 @@ const BUILT_TIERS: &[&str] = if cfg!(target_arch = "x86_64") {
 };
 
 /// Tiers that run SIMD, whose spec run includes the simd scope.
-const SIMD_TIERS: &[&str] = &["interp", "aot"];
+const SIMD_TIERS: &[&str] = &["interp", "jit", "aot"];
 
 /// Cargo features of `strata-cli` that a tier needs (tiers off by default).
 fn tier_features(tier: &str) -> &'static [&'static str] {

@@ -2,9 +2,9 @@
 //! arguments and results mixed with scalars, host functions taking and
 //! returning vectors, `v128` globals, exceptions carrying vectors (also
 //! through a module without SIMD), calls between SIMD and non-SIMD modules
-//! (the interpreter lays their frames out differently), `select` and
+//! (the interpreter and the JIT lay their frames out differently), `select` and
 //! branches carrying vectors, and memory64 vector accesses past 4 GiB.
-#![cfg(any(feature = "interp", feature = "aot"))]
+#![cfg(any(feature = "interp", feature = "jit", feature = "aot"))]
 
 use strata_api::{
     Config, Engine, Func, FuncType, Global, GlobalType, Instance, Linker, Module, Store, Val,
@@ -419,6 +419,11 @@ macro_rules! tier_tests {
 }
 
 tier_tests!(interp, "interp", Config::new());
+tier_tests!(
+    jit,
+    "jit",
+    Config::new().tier(std::sync::Arc::new(strata_api::Jit::default()))
+);
 tier_tests!(
     aot,
     "aot",

@@ -7,11 +7,14 @@
 //!
 //! Every helper gets the context, the store and the slots from its operand
 //! slot `sp` on, and returns a status or a code address (see each helper).
+//! Operand `k` is at slot `stride * k` (2 in a module that uses SIMD, see
+//! [`crate::codegen`]); values cross into the store through
+//! `strata_runtime::rows`.
 //! Helpers never panic on guest input; they refresh the context's cached
 //! memory and global pointers after anything that may move them.
 
-use strata_ir::{CatchKind, NumOp, Op, Trap, TrapCode, Val, ValType};
-use strata_runtime::{value, ExnAddr, FuncAddr, FuncKind, HostFunc, Store};
+use strata_ir::{simd, CatchKind, NumOp, Op, SimdOp, Trap, TrapCode, Val, ValType};
+use strata_runtime::{rows, value, ExnAddr, FuncAddr, FuncKind, HostFunc, Store};
 
 use crate::vmctx::{module_of, VmCtx};
 use crate::STATUS_EXN;
@@ -30,12 +33,17 @@ fn wr(s: &mut [u64], i: usize, v: u64) {
     }
 }
 
+/// Slots per operand in the running module.
+fn stride(vm: &VmCtx) -> usize {
+    module_of(vm).stride
+}
+
 macro_rules! call_numeric {
-    ([$p:ident] $f:path, $s:ident) => {
+    ([$p:ident] $f:path, $s:ident, $st:ident) => {
         $f(rd($s, 0))
     };
-    ([$p:ident $q:ident] $f:path, $s:ident) => {
-        $f(rd($s, 0), rd($s, 1))
+    ([$p:ident $q:ident] $f:path, $s:ident, $st:ident) => {
+        $f(rd($s, 0), rd($s, $st))
     };
 }
 
@@ -44,9 +52,9 @@ macro_rules! define_num_table {
         /// Every numeric operator, in declaration order (`op as usize` indexes it).
         const ALL_NUM: &[NumOp] = &[$(NumOp::$name),*];
 
-        fn run_num(op: NumOp, s: &[u64]) -> Result<u64, TrapCode> {
+        fn run_num(op: NumOp, s: &[u64], st: usize) -> Result<u64, TrapCode> {
             match op {
-                $(NumOp::$name => call_numeric!([$($param)*] numeric::$snake, s),)*
+                $(NumOp::$name => call_numeric!([$($param)*] numeric::$snake, s, st),)*
             }
         }
     };
@@ -71,8 +79,22 @@ pub(crate) fn num(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], a: u64, _: u64) 
     let Some(op) = ALL_NUM.get(a as usize).copied() else {
         return u64::from(vm.trap(Trap::host("unknown numeric operator")));
     };
-    let r = run_num(op, s).map(|v| wr(s, 0, v));
+    let r = run_num(op, s, stride(vm)).map(|v| wr(s, 0, v));
     status(vm, r)
+}
+
+/// A pure SIMD operator `a` (by `SimdOp as u64`) on the vector operands at
+/// `sp` (stride 2); the result, a vector or a scalar in the low slot,
+/// replaces the first operand. Returns a status.
+pub(crate) fn simd(vm: &mut VmCtx, _: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
+    let Some(op) = SimdOp::ALL.get(a as usize).copied() else {
+        return u64::from(vm.trap(Trap::host("unknown SIMD operator")));
+    };
+    let arg = |k: usize| value::v128_from_slots(rd(s, 2 * k), rd(s, 2 * k + 1));
+    let [lo, hi] = value::v128_to_slots(simd::apply(op, [arg(0), arg(1), arg(2)]));
+    wr(s, 0, lo);
+    wr(s, 1, hi);
+    0
 }
 
 /// The table, segment, bulk-memory, `memory.size`/`grow` or `ref.func`
@@ -94,6 +116,8 @@ pub(crate) fn op(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b: u6
 }
 
 fn run_op(vm: &VmCtx, store: &mut Store, s: &mut [u64], op: Op) -> Result<(), TrapCode> {
+    let st = stride(vm);
+    let rd = |s: &[u64], k: usize| rd(s, st * k);
     let inst = store.instance(vm.instance);
     match op {
         Op::TableGet(t) => {
@@ -198,12 +222,8 @@ fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) 
         FuncKind::Host(f) => Some(f.clone()),
         FuncKind::Wasm { .. } => None,
     };
-    let args: Vec<Val> = ty
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| value::from_raw(rd(s, i), *t))
-        .collect();
+    let st = stride(vm);
+    let args = rows::read_vals(s, st, &ty.params);
     store.set_call_depth(vm.depth as usize);
     let r = match host {
         // A host function sees its calling instance (for its memory).
@@ -213,9 +233,7 @@ fn dispatch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], callee: FuncAddr) 
     vm.refresh(store);
     match r {
         Ok(results) => {
-            for (i, v) in results.iter().enumerate() {
-                wr(s, i, value::to_raw(*v));
-            }
+            rows::store_vals(s, st, &results);
             1
         }
         Err(trap) => {
@@ -292,7 +310,7 @@ fn resolve_indirect(
     let params = module.types.get(ty).map_or(0, |t| t.params.len());
     let inst = store.instance(vm.instance);
     let t = store.table(inst.tables[table]);
-    let raw_index = rd(s, params);
+    let raw_index = rd(s, stride(vm) * params);
     let index = if t.ty().index.is_64() {
         raw_index
     } else {
@@ -314,7 +332,7 @@ pub(crate) fn call_ref(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64,
         .types
         .get(a as usize)
         .map_or(0, |t| t.params.len());
-    match value::raw_to_func_ref(rd(s, params)) {
+    match value::raw_to_func_ref(rd(s, stride(vm) * params)) {
         Some(callee) => dispatch(vm, store, s, callee),
         None => {
             vm.trap(Trap::new(TrapCode::NullFunctionReference));
@@ -327,8 +345,7 @@ pub(crate) fn call_ref(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64,
 pub(crate) fn throw(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, _: u64) -> u64 {
     let tag = store.instance(vm.instance).tags[a as usize];
     let sig = store.tag(tag).sig;
-    let n = store.sigs().get(sig).params.len();
-    let payload = (0..n).map(|i| rd(s, i)).collect();
+    let payload = rows::to_canonical(s, stride(vm), &store.sigs().get(sig).params);
     match store.throw_exception(tag, payload) {
         Ok(exn) => {
             vm.exn = exn.0;
@@ -378,18 +395,19 @@ pub(crate) fn catch(vm: &mut VmCtx, store: &mut Store, s: &mut [u64], a: u64, b:
     };
     let kind = clauses[i].kind;
     let mut values = match kind {
-        CatchKind::Tag(_) | CatchKind::TagRef(_) => exception.payload.clone(),
+        CatchKind::Tag(_) | CatchKind::TagRef(_) => {
+            let types = &store.sigs().get(store.tag(exception.tag).sig).params;
+            rows::from_canonical(&exception.payload, types)
+        }
         CatchKind::All | CatchKind::AllRef => Vec::new(),
     };
     let by_ref = matches!(kind, CatchKind::TagRef(_) | CatchKind::AllRef);
     if by_ref {
-        values.push(value::exn_ref_to_raw(Some(exn)));
+        values.push(Val::ExnRef(Some(exn)));
     }
     store.catch_exception(exn, by_ref);
     let dst = dsts.get(i).copied().unwrap_or(0) as usize;
-    for (k, v) in values.into_iter().enumerate() {
-        wr(s, dst + k, v);
-    }
+    rows::store_vals(s.get_mut(dst..).unwrap_or(&mut []), stride(vm), &values);
     i as u64
 }
 

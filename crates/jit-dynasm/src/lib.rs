@@ -131,16 +131,30 @@ impl Tier for Jit {
     }
 
     fn compile(&self, module: &ValidModule) -> Result<Arc<dyn CompiledModule>, CompileError> {
-        if module.uses_simd() {
+        if module.uses_simd() && !host_has_simd() {
             return Err(CompileError {
                 func: None,
                 offset: None,
-                message: "the jit tier does not support SIMD (`v128`) yet; \
+                message: "this module uses SIMD, which the jit tier compiles to SSE4.1, \
+                          and this host's CPU does not have SSE4.1; \
                           use the interpreter or the aot tier"
                     .into(),
             });
         }
         compile_module(module.arc(), &self.config)
+    }
+}
+
+/// Whether the host has what the SIMD code needs (SSE4.1, which implies
+/// SSSE3). The answer is detected once and cached by `std`.
+fn host_has_simd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("sse4.1")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
@@ -157,8 +171,9 @@ fn compile_module(
         offset: None,
         message,
     };
-    let (mut masm, entry) =
-        x64::X64Masm::new().map_err(|e| error(format!("cannot allocate code memory: {e}")))?;
+    let stride = if module.uses_simd() { 2 } else { 1 };
+    let (mut masm, entry) = x64::X64Masm::new(stride == 2)
+        .map_err(|e| error(format!("cannot allocate code memory: {e}")))?;
     let labels: Vec<_> = (0..module.bodies.len()).map(|_| masm.new_label()).collect();
     let mut starts = Vec::with_capacity(module.bodies.len());
     let mut funcs = Vec::with_capacity(module.bodies.len());
@@ -171,6 +186,7 @@ fn compile_module(
             func,
             &labels,
             config.spectre_hardening,
+            stride,
         )?);
     }
     let buf = masm
@@ -181,6 +197,7 @@ fn compile_module(
         module: module.clone(),
         code: code::CodeBuffer::new(buf, entry, starts),
         funcs,
+        stride: stride as usize,
     }))
 }
 

@@ -4,12 +4,17 @@
 //! The code generator ([`crate::codegen`]) is architecture-neutral: it walks
 //! the IR, tracks the exact operand-stack height and control frames, and
 //! names operands by frame slot (slot `i` is the 64-bit word at
-//! `frame_base + 8 * i`). A backend implements [`Masm`] for one
+//! `frame_base + 8 * i`). In a stride-2 module (see [`crate::codegen`]) a
+//! position is two slots: the backend copies, selects and moves globals 16
+//! bytes at a time there, and counts of positions (`emit_copy_n`, tail
+//! calls) step by the stride. A backend implements [`Masm`] for one
 //! instruction set (today `x64`); an aarch64 backend is another
 //! implementation of this trait, not a change to the code generator.
 
 use dynasmrt::DynamicLabel;
-use strata_ir::{LoadKind, NumOp, StoreKind, TrapCode};
+use strata_ir::{
+    ExtractLane, LaneWidth, LoadKind, NumOp, SimdOp, StoreKind, TrapCode, V128LoadKind,
+};
 use strata_runtime::memory::BoundsPlan;
 
 /// A runtime helper generated code may call (see [`crate::helpers`]).
@@ -17,6 +22,8 @@ use strata_runtime::memory::BoundsPlan;
 pub(crate) enum Helper {
     /// A numeric operator not emitted inline.
     Num,
+    /// A pure SIMD operator not emitted inline.
+    Simd,
     /// A table, bulk-memory, segment, `memory.size/grow` or `ref.func` op.
     Op,
     /// Resolve (or perform) a call of a function index.
@@ -87,13 +94,18 @@ pub(crate) trait Masm {
     /// exit records defined function `defined` in the trap's backtrace (off
     /// the path of a normal return).
     fn emit_epilogue(&mut self, exit: DynamicLabel, defined: u32);
-    /// `slot[dst] = slot[src]`.
+    /// Slots per position: 2 in a module that uses SIMD, else 1.
+    fn stride(&self) -> u32;
+    /// Copy the position at slot `src` to slot `dst` (one slot, or two at
+    /// stride 2).
     fn emit_copy(&mut self, dst: u32, src: u32);
-    /// Copy `n` slots from `src` to `dst` (ascending; `dst <= src`).
+    /// Copy `n` positions from slot `src` to slot `dst` (ascending;
+    /// `dst <= src`).
     fn emit_copy_n(&mut self, dst: u32, src: u32, n: u32) {
+        let stride = self.stride();
         if dst != src {
             for i in 0..n {
-                self.emit_copy(dst + i, src + i);
+                self.emit_copy(dst + stride * i, src + stride * i);
             }
         }
     }
@@ -168,4 +180,27 @@ pub(crate) trait Masm {
     fn emit_tail_call_resolved(&mut self, at: u32, params: u32, results: u32, exit: DynamicLabel);
     /// Fuel and interrupt check (loop headers and function entry).
     fn emit_poll(&mut self, exit: DynamicLabel);
+
+    // SIMD (stride-2 frames only): every vector operand is a slot pair.
+
+    /// `slot[dst..dst + 2] = v`.
+    fn emit_v128_const(&mut self, dst: u32, v: u128);
+    /// Emit pure SIMD operator `op` inline on operands `a`, `b`, `c` (those
+    /// past its arity are meaningless) if the backend can; `false` means
+    /// "call [`Helper::Simd`]" and nothing was emitted.
+    fn emit_simd(&mut self, op: SimdOp, dst: u32, a: u32, b: u32, c: u32) -> bool;
+    /// `i8x16.shuffle` (every lane below 32, checked by the caller).
+    fn emit_shuffle(&mut self, dst: u32, a: u32, b: u32, lanes: [u8; 16]);
+    /// `extract_lane` (the lane is in range, checked by the caller).
+    fn emit_extract_lane(&mut self, e: ExtractLane, lane: u8, dst: u32, v: u32);
+    /// `replace_lane`: the vector `v` with lane `lane` set to the scalar `x`.
+    fn emit_replace_lane(&mut self, w: LaneWidth, lane: u8, dst: u32, v: u32, x: u32);
+    /// A bounds-checked `v128.load*`.
+    fn emit_v128_load(&mut self, kind: V128LoadKind, at: MemAccess, dst: u32);
+    /// A bounds-checked `v128.store` of the vector `value`.
+    fn emit_v128_store(&mut self, at: MemAccess, value: u32);
+    /// A bounds-checked `v128.load*_lane` into a copy of the vector `v`.
+    fn emit_v128_load_lane(&mut self, w: LaneWidth, lane: u8, at: MemAccess, dst: u32, v: u32);
+    /// A bounds-checked `v128.store*_lane` of the vector `v`'s lane.
+    fn emit_v128_store_lane(&mut self, w: LaneWidth, lane: u8, at: MemAccess, v: u32);
 }

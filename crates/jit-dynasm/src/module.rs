@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use strata_ir::{ExnAddr, Module, Trap, TrapCode, Val};
-use strata_runtime::{value, CompiledModule, Entry, FuncAddr, Store};
+use strata_runtime::{rows, CompiledModule, Entry, FuncAddr, Store};
 
 use crate::code::CodeBuffer;
 use crate::vmctx::{VmCtx, TRAP_CODES};
@@ -27,6 +27,9 @@ pub struct JitModule {
     pub(crate) module: Arc<Module>,
     pub(crate) code: CodeBuffer,
     pub(crate) funcs: Vec<FuncMeta>,
+    /// Slots per position: 2 in a module that uses SIMD, else 1 (see
+    /// [`crate::codegen`]).
+    pub(crate) stride: usize,
 }
 
 impl JitModule {
@@ -64,11 +67,9 @@ impl CompiledModule for JitModule {
         let frame = self.funcs.get(defined).map_or(0, |f| f.frame_size as usize);
         let slots = SLOT_STACK
             .min(store.config().max_value_stack)
-            .max(frame + args.len() + 1);
+            .max(frame + self.stride * (args.len() + 1));
         let mut stack = vec![0u64; slots];
-        for (s, a) in stack.iter_mut().zip(args) {
-            *s = value::to_raw(*a);
-        }
+        rows::store_vals(&mut stack, self.stride, args);
 
         let depth_at_entry = store.call_depth();
         let stack_range = stack.as_mut_ptr_range();
@@ -121,12 +122,7 @@ impl CompiledModule for JitModule {
         }
         let types = &store.sigs().get(sig).results;
         results.clear();
-        results.extend(
-            types
-                .iter()
-                .enumerate()
-                .map(|(i, t)| value::from_raw(stack.get(i).copied().unwrap_or(0), *t)),
-        );
+        results.extend(rows::read_vals(&stack, self.stride, types));
         Ok(())
     }
 }

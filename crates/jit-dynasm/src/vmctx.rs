@@ -208,6 +208,7 @@ pub(crate) mod shims {
 
     shims! {
         jit_num => helpers::num;
+        jit_simd => helpers::simd;
         jit_op => helpers::op;
         jit_call_func => helpers::call_func;
         jit_call_indirect => helpers::call_indirect;

@@ -3,7 +3,8 @@
 //! both tiers must agree bit for bit, every loop and call fuelled so every
 //! function terminates) are instantiated in both tiers, and every exported
 //! function is called with the same arguments in the same order. Results,
-//! trap codes and instantiation outcomes must be identical.
+//! trap codes and instantiation outcomes must be identical. A second run
+//! turns SIMD and relaxed SIMD on.
 
 use std::sync::Arc;
 
@@ -27,10 +28,10 @@ fn outcome(r: Result<Vec<Val>, Error>) -> Outcome {
     }
 }
 
-fn smith_config() -> wasm_smith::Config {
+fn smith_config(simd: bool) -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
+        simd_enabled: simd,
+        relaxed_simd_enabled: simd,
         gc_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
@@ -73,6 +74,14 @@ fn args(params: &[ValType], variant: usize) -> Vec<Val> {
                 ValType::I64 => Val::I64([0, 1, -1, i64::MIN, 1 << 32, 7][k % 6]),
                 ValType::F32 => Val::F32([0.0f32, 1.5, -2.0, 1e30][k % 4].to_bits()),
                 ValType::F64 => Val::F64([0.0f64, 1.5, -2.0, 1e300][k % 4].to_bits()),
+                ValType::V128 => Val::V128(
+                    [
+                        0,
+                        u128::MAX,
+                        0x8000_0000_7fff_ffff_0000_0001_ffff_fffe,
+                        1 << 127,
+                    ][k % 4],
+                ),
                 other => Val::default_for(*other),
             }
         })
@@ -112,22 +121,35 @@ fn run(engine: &Engine, wasm: &[u8]) -> Option<Vec<(String, Outcome)>> {
 
 #[test]
 fn generated_modules_agree_with_the_interpreter() {
+    compare(false, 0..400);
+}
+
+#[test]
+fn generated_simd_modules_agree_with_the_interpreter() {
+    compare(true, 1000..1300);
+}
+
+fn compare(simd: bool, seeds: std::ops::Range<u64>) {
     let jit = Engine::new(&Config::new().tier(Arc::new(strata_jit::Jit::default())));
     let interp = Engine::new(&Config::new());
     let (Ok(jit), Ok(interp)) = (jit, interp) else {
         panic!("cannot build the engines");
     };
-    let (mut compared, mut calls) = (0, 0);
-    for seed in 0..400u64 {
+    let (mut compared, mut calls, mut with_simd) = (0, 0, 0);
+    for seed in seeds {
         let data = bytes(seed, 32 << 10);
         let mut u = Unstructured::new(&data);
-        let Ok(mut module) = wasm_smith::Module::new(smith_config(), &mut u) else {
+        let Ok(mut module) = wasm_smith::Module::new(smith_config(simd), &mut u) else {
             continue;
         };
         if module.ensure_termination(1_000).is_err() {
             continue;
         }
         let wasm = module.to_bytes();
+        let loaded = strata_loader::Loader::new(strata_ir::Features::CORE).load(&wasm);
+        if loaded.is_ok_and(|m| m.uses_simd()) {
+            with_simd += 1;
+        }
         let Some(expected) = run(&interp, &wasm) else {
             continue;
         };
@@ -136,7 +158,10 @@ fn generated_modules_agree_with_the_interpreter() {
         compared += 1;
         calls += expected.len();
     }
-    eprintln!("{compared} modules, {calls} calls compared");
+    eprintln!("{compared} modules ({with_simd} with SIMD), {calls} calls compared");
     assert!(compared >= 100, "only {compared} modules compared");
     assert!(calls > 0);
+    if simd {
+        assert!(with_simd > 100, "only {with_simd} modules use SIMD");
+    }
 }

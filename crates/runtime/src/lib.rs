@@ -25,6 +25,7 @@ pub mod instantiate;
 pub mod memory;
 #[allow(unsafe_code)]
 pub mod native_stack;
+pub mod rows;
 pub mod signature;
 pub mod store;
 pub mod table;

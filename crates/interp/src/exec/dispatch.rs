@@ -8,13 +8,13 @@
 //! local and is written back on every exit from the loop.
 
 use strata_ir::{Address, LoadKind, MemIdx, StoreKind, TrapCode};
-use strata_runtime::{value, FuncAddr, InstanceAddr, MemAddr, Store};
+use strata_runtime::{rows, value, FuncAddr, InstanceAddr, MemAddr, Store};
 
 use super::memory::{load, load_view, mem, mem_mut, store_value, store_view, MemView};
 use super::regs::{get, set, Regs};
 use super::table::execute_table_op;
 use super::vector::{self, Memories};
-use super::{rows, Action};
+use super::Action;
 use crate::bytecode::{for_each_instr_table_stage, Cmp, Instr};
 use crate::code::CompiledFunc;
 use strata_ir::numeric;

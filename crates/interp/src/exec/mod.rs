@@ -8,7 +8,6 @@ mod dispatch;
 mod memory;
 #[allow(unsafe_code)]
 mod regs;
-mod rows;
 mod table;
 #[allow(unsafe_code)]
 mod vector;
@@ -17,7 +16,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use strata_ir::{CatchKind, FuncIdx, Trap, TrapCode, TrapFrame, Val};
-use strata_runtime::{CompiledModule, ExnAddr, FuncAddr, FuncKind, InstanceAddr, Store};
+use strata_runtime::{rows, CompiledModule, ExnAddr, FuncAddr, FuncKind, InstanceAddr, Store};
 
 use crate::bytecode::Slot;
 use crate::code::{CompiledFunc, InterpModule};

@@ -2,7 +2,8 @@
 //! `for_each_simd_op!` (see `strata_ir`'s `simd_ops.rs`), each named after
 //! the row's `snake_name`, plus the operators with immediates
 //! ([`i8x16_shuffle`], [`extract_lane`], [`replace_lane`], the vector load
-//! forms [`load`], and the lane helpers [`insert`] and [`lane_bits`]).
+//! forms [`load`], and the lane helpers [`insert`] and [`lane_bits`]), and
+//! [`apply`], which runs any row by its [`SimdOp`](crate::op::SimdOp).
 //!
 //! A `v128` travels as a `u128` whose little-endian bytes are the vector's
 //! bytes: lane 0 of every shape is in the low bits. Scalar operands and
@@ -16,6 +17,7 @@
 //! follows.
 
 mod access;
+mod apply;
 mod convert;
 mod float;
 mod int;
@@ -23,6 +25,7 @@ mod lanes;
 mod relaxed;
 
 pub use access::*;
+pub use apply::apply;
 pub use convert::*;
 pub use float::*;
 pub use int::*;

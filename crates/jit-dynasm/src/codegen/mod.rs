@@ -8,9 +8,17 @@
 //! argument slot, so arguments are never copied and results land where the
 //! caller expects them. Branches copy their values to the target label's
 //! slots; control frames and their labels are in [`control`].
+//!
+//! In a module that uses SIMD anywhere (`Module::uses_simd`) every position
+//! (local or operand) takes two slots, so that a `v128` fits it (low half
+//! first): the *stride* is 2, position `p` is slot `2 * p`, and the backend
+//! copies and selects 16 bytes per position (as the interpreter does; see
+//! ARCHITECTURE.md). Scalars use the low slot. Modules without SIMD keep
+//! stride 1 and the code they had. The SIMD operators are in [`vector`].
 
 mod control;
 mod stack;
+mod vector;
 
 use dynasmrt::DynamicLabel;
 use strata_ir::{FuncBody, FuncIdx, MemArg, Module, NumOp, Op, TrapCode};
@@ -32,6 +40,8 @@ pub(crate) struct FuncCompiler<'a, M: Masm> {
     /// Labels of all defined functions.
     pub(crate) func_labels: &'a [DynamicLabel],
     pub(crate) num_locals: u32,
+    /// Slots per position: 2 in a module that uses SIMD, else 1.
+    pub(crate) stride: u32,
     /// Current operand-stack height.
     pub(crate) h: u32,
     pub(crate) frames: Vec<Ctl>,
@@ -49,7 +59,12 @@ pub(crate) struct FuncCompiler<'a, M: Masm> {
 impl<'a, M: Masm> FuncCompiler<'a, M> {
     /// Slot of the operand at height `h`.
     pub(crate) fn s(&self, h: u32) -> u32 {
-        self.num_locals + h
+        self.stride * (self.num_locals + h)
+    }
+
+    /// Slot of local `l`.
+    pub(crate) fn local(&self, l: u32) -> u32 {
+        self.stride * l
     }
 
     /// Compile the whole body.
@@ -59,6 +74,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         func: FuncIdx,
         func_labels: &'a [DynamicLabel],
         spectre_hardening: bool,
+        stride: u32,
     ) -> Result<FuncMeta, CompileError> {
         let defined = func.0 - module.num_imported_funcs;
         let body = module.body(func).ok_or_else(|| CompileError {
@@ -70,7 +86,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         let params = ty.params.len() as u32;
         let results = ty.results.len() as u32;
         let num_locals = params + body.locals.len() as u32;
-        let size = num_locals + body.max_stack.max(results) + 1;
+        let size = stride * (num_locals + body.max_stack.max(results) + 1);
         let exit = m.new_label();
         let label = func_labels[defined as usize];
         m.bind(label);
@@ -82,6 +98,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
             defined,
             func_labels,
             num_locals,
+            stride,
             h: 0,
             frames: vec![Ctl {
                 kind: CtlKind::Func,
@@ -105,8 +122,8 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
         };
         c.m.emit_prologue(
             &FrameLayout {
-                params,
-                locals: num_locals,
+                params: stride * params,
+                locals: stride * num_locals,
                 size,
             },
             exit,
@@ -134,8 +151,8 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
     /// stack, as a lazy reference to the local).
     fn fused_set(&self, i: usize) -> Option<(u32, bool)> {
         match self.body.ops.get(i + 1) {
-            Some(Op::LocalSet(l)) => Some((l.0, false)),
-            Some(Op::LocalTee(l)) => Some((l.0, true)),
+            Some(Op::LocalSet(l)) => Some((self.local(l.0), false)),
+            Some(Op::LocalTee(l)) => Some((self.local(l.0), true)),
             _ => None,
         }
     }
@@ -152,29 +169,21 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
     /// following `local.set`).
     fn visit(&mut self, i: usize, op: Op) -> Result<usize, CompileError> {
         match op {
-            Op::LocalGet(l) => self.push_local(l.0),
-            Op::LocalSet(l) => {
+            Op::LocalGet(l) => self.push_local(self.local(l.0)),
+            Op::LocalSet(l) | Op::LocalTee(l) => {
+                let l = self.local(l.0);
                 self.h -= 1;
                 if let Some(v) = self.konst(self.h) {
-                    self.materialize_local(l.0);
-                    self.m.emit_const(l.0, v);
+                    self.materialize_local(l);
+                    self.m.emit_const(l, v);
                 } else {
                     let src = self.src(self.h);
-                    self.materialize_local(l.0);
-                    self.m.emit_copy(l.0, src);
+                    self.materialize_local(l);
+                    self.m.emit_copy(l, src);
                 }
-            }
-            Op::LocalTee(l) => {
-                self.h -= 1;
-                if let Some(v) = self.konst(self.h) {
-                    self.materialize_local(l.0);
-                    self.m.emit_const(l.0, v);
-                } else {
-                    let src = self.src(self.h);
-                    self.materialize_local(l.0);
-                    self.m.emit_copy(l.0, src);
+                if matches!(op, Op::LocalTee(_)) {
+                    self.h += 1;
                 }
-                self.h += 1;
             }
             Op::Drop => self.h -= 1,
             Op::I32Const(v) => self.push_const(u64::from(v as u32)),
@@ -226,6 +235,15 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
                 self.h -= 2;
             }
             Op::Num(n) => return Ok(self.visit_num(i, n)),
+            Op::V128Const(_)
+            | Op::Simd(_)
+            | Op::I8x16Shuffle(_)
+            | Op::ExtractLane(..)
+            | Op::ReplaceLane(..)
+            | Op::V128Load(..)
+            | Op::V128Store(_)
+            | Op::V128LoadLane(..)
+            | Op::V128StoreLane(..) => self.visit_vector(op)?,
             _ => {
                 self.flush();
                 self.visit_flushed(i, op)?;
@@ -265,23 +283,6 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
                     .emit_call_helper(Helper::Throw, self.s(self.h), tag.0.into(), 0);
                 let l = self.handler();
                 self.m.emit_jump(l);
-            }
-            Op::V128Const(_)
-            | Op::Simd(_)
-            | Op::I8x16Shuffle(_)
-            | Op::ExtractLane(..)
-            | Op::ReplaceLane(..)
-            | Op::V128Load(..)
-            | Op::V128Store(_)
-            | Op::V128LoadLane(..)
-            | Op::V128StoreLane(..) => {
-                return Err(CompileError {
-                    func: Some(strata_ir::FuncIdx(
-                        self.module.num_imported_funcs + self.defined,
-                    )),
-                    offset: None,
-                    message: "the jit tier does not support SIMD operators".into(),
-                })
             }
             Op::ThrowRef => {
                 self.h -= 1;
@@ -325,7 +326,16 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
             | Op::Select(_)
             | Op::Load(..)
             | Op::Store(..)
-            | Op::Num(_) => {}
+            | Op::Num(_)
+            | Op::V128Const(_)
+            | Op::Simd(_)
+            | Op::I8x16Shuffle(_)
+            | Op::ExtractLane(..)
+            | Op::ReplaceLane(..)
+            | Op::V128Load(..)
+            | Op::V128Store(_)
+            | Op::V128LoadLane(..)
+            | Op::V128StoreLane(..) => {}
         }
         Ok(())
     }

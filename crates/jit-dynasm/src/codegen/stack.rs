@@ -6,7 +6,7 @@
 //! `local.set` writes the local directly.
 //!
 //! Invariants: an operand at height `k` is in its home slot
-//! (`num_locals + k`) unless `lazy[k]` says it equals local `i`
+//! (`FuncCompiler::s(k)`) unless `lazy[k]` says it equals local `i`
 //! ([`Lazy::Local`]) or a constant ([`Lazy::Const`]). Before local `i` is
 //! written, every lazy entry naming it is copied home
 //! ([`FuncCompiler::materialize_local`]); before any control-flow operator,
@@ -23,7 +23,7 @@ use crate::masm::Masm;
 pub(crate) enum Lazy {
     /// In its home slot.
     Home,
-    /// Equal to this local.
+    /// Equal to the local in this slot.
     Local(u32),
     /// This constant (raw slot form).
     Const(u64),
@@ -68,7 +68,7 @@ impl<M: Masm> FuncCompiler<'_, M> {
         self.set_lazy(k, Lazy::Home);
     }
 
-    /// Push local `i` lazily.
+    /// Push the local in slot `i` lazily.
     pub(super) fn push_local(&mut self, i: u32) {
         self.set_lazy(self.h, Lazy::Local(i));
         self.lazy_count += 1;
@@ -116,7 +116,7 @@ impl<M: Masm> FuncCompiler<'_, M> {
         self.lazy_count = 0;
     }
 
-    /// Copy home every operand below height `h` that refers to local `i`
+    /// Copy home every operand below height `h` that refers to the local in slot `i`
     /// (before `i` is written).
     pub(super) fn materialize_local(&mut self, i: u32) {
         if self.lazy_count == 0 {

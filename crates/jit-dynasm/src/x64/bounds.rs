@@ -1,4 +1,5 @@
-//! BOUNDS CHECKS for scalar loads and stores on x86-64.
+//! BOUNDS CHECKS for loads and stores on x86-64 (the vector accesses in
+//! `x64::simd` use [`emit_checked_address`] too).
 //!
 //! This file decides whether guest code can touch host memory outside a
 //! linear memory. A good rule of thumb is to get two reviews on any
@@ -47,7 +48,7 @@ const RDX: u8 = 2;
 /// the index part of the address in `rax`; returns the base register and
 /// the displacement of the access, `[base + rax + disp]`, or `None` when
 /// the access always traps (the trap jump is emitted).
-fn emit_checked_address(m: &mut X64Masm, at: MemAccess) -> Option<(u8, i32)> {
+pub(super) fn emit_checked_address(m: &mut X64Masm, at: MemAccess) -> Option<(u8, i32)> {
     let oob = m.trap_label(TrapCode::MemoryOutOfBounds);
     let mask = at.plan.spectre_mask;
     // The plan guarantees the fast path's constants fit a displacement; an

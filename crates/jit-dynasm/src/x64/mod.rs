@@ -11,16 +11,22 @@
 //!
 //! A function keeps `rsp` 16-byte aligned after its prologue, so helpers are
 //! called with the C ABI's alignment, and returns its status in `eax`.
-//! Numeric operators are in [`num`], memory accesses in [`bounds`].
+//! Numeric operators are in [`num`], memory accesses in [`bounds`], the
+//! SIMD operators (SSE4.1, `xmm0`-`xmm3` as scratch) in [`simd`]. In a
+//! stride-2 module (`wide`) a position is two slots and copies, selects
+//! and globals move 16 bytes.
 
 mod bounds;
 mod num;
+mod simd;
 
 use std::collections::HashMap;
 
 use dynasmrt::x64::Assembler;
 use dynasmrt::{dynasm, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
-use strata_ir::{LoadKind, NumOp, StoreKind, TrapCode};
+use strata_ir::{
+    ExtractLane, LaneWidth, LoadKind, NumOp, SimdOp, StoreKind, TrapCode, V128LoadKind,
+};
 
 use crate::masm::{FrameLayout, Helper, Masm, MemAccess};
 use crate::vmctx::{offsets as vo, trap_number};
@@ -36,11 +42,17 @@ pub(crate) struct X64Masm {
     pub(crate) ops: Assembler,
     /// Trap stubs of the current function.
     traps: HashMap<u64, DynamicLabel>,
+    /// Whether positions are two slots (a module that uses SIMD).
+    wide: bool,
+    /// 16-byte constants the current function reads, emitted after its
+    /// trap stubs (16-byte aligned, so SSE can use them as operands).
+    consts: Vec<(DynamicLabel, [u8; 16])>,
 }
 
 impl X64Masm {
-    /// A new assembler with the entry trampoline at its start.
-    pub fn new() -> std::io::Result<(Self, AssemblyOffset)> {
+    /// A new assembler with the entry trampoline at its start; `wide` for a
+    /// module whose positions are two slots.
+    pub fn new(wide: bool) -> std::io::Result<(Self, AssemblyOffset)> {
         let mut ops = Assembler::new()?;
         let entry = ops.offset();
         // extern "C" fn(vm: rdi, frame: rsi, code: rdx) -> eax
@@ -71,6 +83,8 @@ impl X64Masm {
             Self {
                 ops,
                 traps: HashMap::new(),
+                wide,
+                consts: Vec::new(),
             },
             entry,
         ))
@@ -89,6 +103,17 @@ impl X64Masm {
         }
         let l = self.ops.new_dynamic_label();
         self.traps.insert(n, l);
+        l
+    }
+
+    /// A label on the 16-byte constant `bytes` in the current function's
+    /// constant pool.
+    pub(crate) fn const_label(&mut self, bytes: [u8; 16]) -> DynamicLabel {
+        if let Some((l, _)) = self.consts.iter().find(|(_, b)| *b == bytes) {
+            return *l;
+        }
+        let l = self.ops.new_dynamic_label();
+        self.consts.push((l, bytes));
         l
     }
 
@@ -113,6 +138,7 @@ fn helper_addr(h: Helper) -> i64 {
     use crate::vmctx::shims;
     let f: shims::HelperFn = match h {
         Helper::Num => shims::jit_num,
+        Helper::Simd => shims::jit_simd,
         Helper::Op => shims::jit_op,
         Helper::CallFunc => shims::jit_call_func,
         Helper::CallIndirect => shims::jit_call_indirect,
@@ -142,6 +168,7 @@ impl Masm for X64Masm {
 
     fn emit_prologue(&mut self, f: &FrameLayout, exit: DynamicLabel) {
         self.traps.clear();
+        self.consts.clear();
         let stack = self.trap_label(TrapCode::StackExhausted);
         let size = slot(f.size);
         dynasm!(self.ops
@@ -220,10 +247,31 @@ impl Masm for X64Masm {
                 );
             }
         }
+        if !self.consts.is_empty() {
+            dynasm!(self.ops ; .arch x64 ; .align 16);
+            for (l, bytes) in std::mem::take(&mut self.consts) {
+                dynasm!(self.ops ; .arch x64 ; =>l);
+                self.ops.extend(bytes);
+            }
+        }
+    }
+
+    fn stride(&self) -> u32 {
+        if self.wide {
+            2
+        } else {
+            1
+        }
     }
 
     fn emit_copy(&mut self, dst: u32, src: u32) {
-        if dst != src {
+        if dst != src && self.wide {
+            dynasm!(self.ops
+                ; .arch x64
+                ; movdqu xmm0, [rbx + slot(src)]
+                ; movdqu [rbx + slot(dst)], xmm0
+            );
+        } else if dst != src {
             dynasm!(self.ops
                 ; .arch x64
                 ; mov rax, [rbx + slot(src)]
@@ -293,6 +341,20 @@ impl Masm for X64Masm {
     }
 
     fn emit_select(&mut self, dst: u32, a: u32, b: u32, cond: u32) {
+        if self.wide {
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov ecx, [rbx + slot(cond)]
+                ; mov rax, [rbx + slot(a)]
+                ; mov rdx, [rbx + slot(a + 1)]
+                ; test ecx, ecx
+                ; cmovz rax, [rbx + slot(b)]
+                ; cmovz rdx, [rbx + slot(b + 1)]
+                ; mov [rbx + slot(dst)], rax
+                ; mov [rbx + slot(dst + 1)], rdx
+            );
+            return;
+        }
         dynasm!(self.ops
             ; .arch x64
             ; mov ecx, [rbx + slot(cond)]
@@ -341,6 +403,17 @@ impl Masm for X64Masm {
     }
 
     fn emit_global_get(&mut self, dst: u32, global: u32) {
+        if self.wide {
+            // A global's cell is 16 bytes (`strata_runtime::Global`).
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rax, [r12 + vo::GLOBALS]
+                ; mov rax, [rax + slot(global)]
+                ; movdqu xmm0, [rax]
+                ; movdqu [rbx + slot(dst)], xmm0
+            );
+            return;
+        }
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, [r12 + vo::GLOBALS]
@@ -351,6 +424,16 @@ impl Masm for X64Masm {
     }
 
     fn emit_global_set(&mut self, src: u32, global: u32) {
+        if self.wide {
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rax, [r12 + vo::GLOBALS]
+                ; mov rax, [rax + slot(global)]
+                ; movdqu xmm0, [rbx + slot(src)]
+                ; movdqu [rax], xmm0
+            );
+            return;
+        }
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, [r12 + vo::GLOBALS]
@@ -449,7 +532,8 @@ impl Masm for X64Masm {
             ; mov rdx, rax
         );
         if at != 0 {
-            for i in 0..params {
+            // Slot by slot through `rcx`: the callee's code is in `rdx`.
+            for i in 0..params * self.stride() {
                 dynasm!(self.ops
                     ; .arch x64
                     ; mov rcx, [rbx + slot(at + i)]
@@ -489,5 +573,41 @@ impl Masm for X64Masm {
             ; jnz =>exit
             ; =>done
         );
+    }
+
+    fn emit_v128_const(&mut self, dst: u32, v: u128) {
+        simd::emit_v128_const(self, dst, v);
+    }
+
+    fn emit_simd(&mut self, op: SimdOp, dst: u32, a: u32, b: u32, c: u32) -> bool {
+        simd::emit_simd(self, op, dst, a, b, c)
+    }
+
+    fn emit_shuffle(&mut self, dst: u32, a: u32, b: u32, lanes: [u8; 16]) {
+        simd::emit_shuffle(self, dst, a, b, lanes);
+    }
+
+    fn emit_extract_lane(&mut self, e: ExtractLane, lane: u8, dst: u32, v: u32) {
+        simd::emit_extract_lane(self, e, lane, dst, v);
+    }
+
+    fn emit_replace_lane(&mut self, w: LaneWidth, lane: u8, dst: u32, v: u32, x: u32) {
+        simd::emit_replace_lane(self, w, lane, dst, v, x);
+    }
+
+    fn emit_v128_load(&mut self, kind: V128LoadKind, at: MemAccess, dst: u32) {
+        simd::emit_v128_load(self, kind, at, dst);
+    }
+
+    fn emit_v128_store(&mut self, at: MemAccess, value: u32) {
+        simd::emit_v128_store(self, at, value);
+    }
+
+    fn emit_v128_load_lane(&mut self, w: LaneWidth, lane: u8, at: MemAccess, dst: u32, v: u32) {
+        simd::emit_v128_load_lane(self, w, lane, at, dst, v);
+    }
+
+    fn emit_v128_store_lane(&mut self, w: LaneWidth, lane: u8, at: MemAccess, v: u32) {
+        simd::emit_v128_store_lane(self, w, lane, at, v);
     }
 }

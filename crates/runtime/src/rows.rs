@@ -1,14 +1,17 @@
-//! Values crossing a frame's edge: between a frame's strided slots (one
-//! position per value, `stride` slots each, see [`crate::vector`]) and the
-//! store's forms, [`Val`]s and canonical raw rows (one slot per value, two
-//! for a `v128`).
+//! Values crossing a frame's edge, for tiers whose frames hold values in
+//! strided slots: one position per value, `stride` slots each (1 in modules
+//! without SIMD, 2 where a position must fit a `v128`, low half first).
+//! Converts between such rows and the store's forms: [`Val`]s and
+//! canonical raw rows ([`crate::value`]: one slot per value, two for a
+//! `v128`).
 
 use strata_ir::{Val, ValType};
-use strata_runtime::value;
+
+use crate::value;
 
 /// The value of type `ty` at position `i` of the strided row starting at
 /// `slots[0]`; slots past the end read as zero.
-pub(super) fn read_val(slots: &[u64], stride: usize, i: usize, ty: ValType) -> Val {
+pub fn read_val(slots: &[u64], stride: usize, i: usize, ty: ValType) -> Val {
     let at = |k: usize| slots.get(k).copied().unwrap_or(0);
     if stride >= 2 {
         let wide = value::v128_from_slots(at(stride * i), at(stride * i + 1));
@@ -19,7 +22,7 @@ pub(super) fn read_val(slots: &[u64], stride: usize, i: usize, ty: ValType) -> V
 }
 
 /// The values of `types` in the strided row at `slots[0]`.
-pub(super) fn read_vals(slots: &[u64], stride: usize, types: &[ValType]) -> Vec<Val> {
+pub fn read_vals(slots: &[u64], stride: usize, types: &[ValType]) -> Vec<Val> {
     types
         .iter()
         .enumerate()
@@ -28,8 +31,8 @@ pub(super) fn read_vals(slots: &[u64], stride: usize, types: &[ValType]) -> Vec<
 }
 
 /// Write `vals` as the strided row at `stack[at..]`, growing `stack` as
-/// needed.
-pub(super) fn write_vals(stack: &mut Vec<u64>, at: usize, stride: usize, vals: &[Val]) {
+/// needed (see [`store_vals`] for a fixed slice).
+pub fn write_vals(stack: &mut Vec<u64>, at: usize, stride: usize, vals: &[Val]) {
     let end = at + stride * vals.len();
     if stack.len() < end {
         stack.resize(end, 0);
@@ -46,9 +49,26 @@ pub(super) fn write_vals(stack: &mut Vec<u64>, at: usize, stride: usize, vals: &
     }
 }
 
+/// Write `vals` as the strided row at `slots[0]`; values past the end of
+/// `slots` are dropped (a caller sizes the row first).
+pub fn store_vals(slots: &mut [u64], stride: usize, vals: &[Val]) {
+    for (i, v) in vals.iter().enumerate() {
+        let k = stride * i;
+        if stride >= 2 {
+            let [lo, hi] = value::v128_to_slots(value::to_raw_wide(*v));
+            if let Some(pair) = slots.get_mut(k..k + 2) {
+                pair[0] = lo;
+                pair[1] = hi;
+            }
+        } else if let Some(s) = slots.get_mut(k) {
+            *s = value::to_raw(*v);
+        }
+    }
+}
+
 /// The canonical raw row of the values of `types` in the strided row at
 /// `slots[0]` (an exception payload, say).
-pub(super) fn to_canonical(slots: &[u64], stride: usize, types: &[ValType]) -> Vec<u64> {
+pub fn to_canonical(slots: &[u64], stride: usize, types: &[ValType]) -> Vec<u64> {
     let mut raw = Vec::with_capacity(types.len());
     for (i, t) in types.iter().enumerate() {
         value::push_raw(&mut raw, read_val(slots, stride, i, *t));
@@ -57,7 +77,7 @@ pub(super) fn to_canonical(slots: &[u64], stride: usize, types: &[ValType]) -> V
 }
 
 /// The values of `types` in the canonical raw row `raw`.
-pub(super) fn from_canonical(raw: &[u64], types: &[ValType]) -> Vec<Val> {
+pub fn from_canonical(raw: &[u64], types: &[ValType]) -> Vec<Val> {
     let mut vals = Vec::with_capacity(types.len());
     let mut k = 0;
     for t in types {
@@ -96,6 +116,12 @@ mod tests {
             ]
         );
         assert_eq!(from_canonical(&raw, &types), vals);
+        let mut fixed = [0u64; 6];
+        store_vals(&mut fixed, 2, &vals);
+        assert_eq!(fixed[..], stack[1..]);
+        let mut short = [0u64; 3];
+        store_vals(&mut short, 2, &vals);
+        assert_eq!(short[..2], stack[1..3]);
     }
 
     #[test]
