@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask test [--testsuite PATH]`: formatting, clippy, the
 //!   workspace's tests (and the CLI's with its `aot` feature), the fuzz
-//!   targets' seeds and kept findings, then the core scope of the official
-//!   spec suite (and its simd scope in the tiers with SIMD), the official
+//!   targets' seeds and kept findings, then the core and simd scopes of
+//!   the official spec suite, the official
 //!   WASI testsuite and the repository's WASI programs (both widths) in
 //!   every built tier, failing fast;
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
@@ -47,9 +47,6 @@ const BUILT_TIERS: &[&str] = if cfg!(target_arch = "x86_64") {
     &["interp", "aot"]
 };
 
-/// Tiers that run SIMD, whose spec run includes the simd scope.
-const SIMD_TIERS: &[&str] = &["interp", "jit", "aot"];
-
 /// Cargo features of `strata-cli` that a tier needs (tiers off by default).
 fn tier_features(tier: &str) -> &'static [&'static str] {
     match tier {
@@ -65,12 +62,11 @@ commands:
   test   cargo fmt --check, cargo clippy -D warnings, cargo test --workspace,
          the CLI's artifact tests with its `aot` feature, the fuzz targets'
          seeds and kept findings (fuzz/, on stable), then the core spec
-         scope (and the simd scope in the tiers with SIMD: interp, aot) and the WASI
-         testsuite in every built tier, and part of the
+         and simd scopes and the WASI testsuite in every built tier, and
+         part of the
          core scope on the example tier plugin (examples/trace-tier, loaded
          with --tier-plugin)
-  spec   only the spec scopes (core; simd where the tier has SIMD) and the
-         WASI testsuite
+  spec   only the spec scopes (core and simd) and the WASI testsuite
   bench [--quick] [--only NAME] [--engine NAME] [--ab A B]
          every Strata tier against wasmi and wasmtime, wasm32 and wasm64:
          the kernels, then Lua and SQLite as WASI programs (native beside
@@ -330,22 +326,13 @@ fn plugin(steps: &mut Steps, suite: &Suite) -> Result<()> {
     }
 }
 
-/// The core spec scope in each of `tiers`, and the simd scope in those of
-/// [`SIMD_TIERS`].
+/// The core and simd spec scopes in each of `tiers`.
 fn spec(steps: &mut Steps, suite: &Suite, tiers: &[&str]) -> Result<()> {
     for tier in tiers {
         let name = format!("spec ({tier})");
         match suite {
             Suite::Dir(dir) => {
-                let mut scopes = vec![("core", name)];
-                if SIMD_TIERS.contains(tier) {
-                    scopes.push(("simd", format!("spec simd ({tier})")));
-                } else {
-                    println!(
-                        "\nnote: the simd scope does not run on tier `{tier}`: it refuses \
-                         modules that use SIMD (a compile error) until its SIMD lands"
-                    );
-                }
+                let scopes = [("core", name), ("simd", format!("spec simd ({tier})"))];
                 for (scope, name) in scopes {
                     let scope = dir.join("scopes").join(format!("{scope}.txt"));
                     let scope = scope.to_string_lossy();
