@@ -9,7 +9,16 @@ use std::path::Path;
 use std::process::Command;
 
 /// The kernels, by file stem; `src/kernels.rs` lists the same names.
-const KERNELS: &[&str] = &["sort", "sha256", "nbody", "hashmap", "memops", "intmix"];
+const KERNELS: &[&str] = &[
+    "sort",
+    "sha256",
+    "nbody",
+    "hashmap",
+    "memops",
+    "intmix",
+    "simd_blend",
+    "simd_matmul",
+];
 
 fn main() {
     let kernels = Path::new("../kernels");

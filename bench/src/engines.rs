@@ -274,7 +274,11 @@ struct Wasmi {
 impl Wasmi {
     fn new(mode: wasmi::CompilationMode) -> Result<Self> {
         let mut config = wasmi::Config::default();
-        config.wasm_memory64(true).compilation_mode(mode);
+        config
+            .wasm_memory64(true)
+            .wasm_simd(true)
+            .wasm_relaxed_simd(true)
+            .compilation_mode(mode);
         Ok(Self {
             engine: wasmi::Engine::new(&config),
         })

@@ -126,6 +126,20 @@ pub const KERNELS: &[Kernel] = &[
         80_000,
         "sieve, Collatz, gcd, bit tricks, division"
     ),
+    kernel!(
+        "simd_blend",
+        native::simd_blend,
+        100,
+        20,
+        "SIMD: RGBA blend, saturating add, blur, threshold (i8x16/i16x8)"
+    ),
+    kernel!(
+        "simd_matmul",
+        native::simd_matmul,
+        100,
+        20,
+        "SIMD: f32x4 matrix product, clamp, f64x2 dot product"
+    ),
 ];
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ mod ffi {
         pub fn strata_kernel_hashmap(n: u32) -> u64;
         pub fn strata_kernel_memops(n: u32) -> u64;
         pub fn strata_kernel_intmix(n: u32) -> u64;
+        pub fn strata_kernel_simd_blend(n: u32) -> u64;
+        pub fn strata_kernel_simd_matmul(n: u32) -> u64;
     }
 }
 
@@ -38,6 +40,8 @@ macro_rules! wrap {
 wrap!(sort, strata_kernel_sort);
 wrap!(sha256, strata_kernel_sha256);
 wrap!(nbody, strata_kernel_nbody);
+wrap!(simd_blend, strata_kernel_simd_blend);
+wrap!(simd_matmul, strata_kernel_simd_matmul);
 wrap!(hashmap, strata_kernel_hashmap);
 wrap!(memops, strata_kernel_memops);
 wrap!(intmix, strata_kernel_intmix);

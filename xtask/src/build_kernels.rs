@@ -2,7 +2,9 @@
 //! wasm32 and for wasm64, into `kernels/wasm32/` and `kernels/wasm64/`.
 //!
 //! The kernels are freestanding (no libc) and built with bulk memory, so
-//! `memcpy`/`memset` become `memory.copy`/`memory.fill`. The compiler is
+//! `memcpy`/`memset` become `memory.copy`/`memory.fill`; the `simd_*`
+//! kernels also with `-msimd128` (their vector-extension code becomes wasm
+//! SIMD). The compiler is
 //! `$STRATA_CLANG`, else `clang-16`, else `clang`; it needs `wasm-ld`
 //! (Debian: `apt-get install -y clang-16 lld-16`).
 
@@ -28,6 +30,9 @@ const FLAGS: &[&str] = &[
     "-Wl,--export=run",
     "-Wl,--strip-all",
 ];
+
+/// The flag that `simd_*` kernels add.
+const SIMD_FLAG: &str = "-msimd128";
 
 /// The two builds: output folder and clang target.
 const WIDTHS: &[(&str, &str)] = &[
@@ -55,9 +60,15 @@ pub fn run() -> Result<()> {
                 .and_then(|s| s.to_str())
                 .with_context(|| format!("bad file name {}", source.display()))?;
             let out = dir.join(folder).join(format!("{stem}.wasm"));
+            let simd: &[&str] = if stem.starts_with("simd_") {
+                &[SIMD_FLAG]
+            } else {
+                &[]
+            };
             let status = Command::new(&clang)
                 .arg(target)
                 .args(FLAGS)
+                .args(simd)
                 .arg("-I")
                 .arg(&dir)
                 .arg("-o")

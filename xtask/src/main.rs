@@ -9,6 +9,7 @@
 //! - `cargo xtask spec [--tier T] [--testsuite PATH]`: only the suite steps;
 //! - `cargo xtask bench [--quick]`: the benchmark harness in `bench/` (kernels, real programs);
 //! - `cargo xtask build-kernels`: rebuild the benchmark kernels' `.wasm` files;
+//! - `cargo xtask large-module`: a 100 MB module's load time and peak memory per tier;
 //! - `cargo xtask build-sysroot`: build the wasm32 and wasm64 WASI C sysroots;
 //! - `cargo xtask build-programs`: rebuild the C test programs' `.wasm` files;
 //! - `cargo xtask build-real-programs [--check]`: build Lua and the SQLite
@@ -28,6 +29,7 @@ mod build_programs;
 mod build_real_programs;
 mod build_sysroot;
 mod fuzz;
+mod large_module;
 mod miri;
 mod steps;
 mod suite;
@@ -91,6 +93,11 @@ commands:
          and sqlite3 sources with clang 22 (and its sysroots, built if
          missing), native builds into target/real-programs-build/native/, and
          the tests' .json from the native runs (--check: only compare them)
+  large-module [--mb N] [--tier T]... [--out PATH]
+         generate a module of about N MB (default 100, about 900 functions
+         per MB, scalar and SIMD code) into target/large-module.wasm, then
+         load, compile and run it in every built tier (or T) with
+         `strata run --stats`: load and compile times, peak RSS
   fuzz [--minutes N] [--target NAME] [--jobs J]
          run the cargo-fuzz targets in fuzz/ (loader, translate_interp,
          translate_jit, translate_aot, differential, artifact) for N minutes
@@ -160,6 +167,7 @@ fn real_main() -> Result<()> {
         Some("build-programs") => return build_programs::run(),
         Some("build-real-programs") => return build_real_programs::run(&args[1..]),
         Some("fuzz") => return fuzz::run(&args[1..]),
+        Some("large-module") => return large_module::run(&args[1..]),
         Some("miri") => return miri::run(&args[1..]),
         _ => {}
     }

@@ -103,6 +103,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_precompiled: bool,
 
+    /// Print to stderr how long loading (reading, validating, translating
+    /// and compiling in the tier) and instantiating took, and the process's
+    /// peak resident memory after each, in MiB and as a multiple of the
+    /// module's size.
+    #[arg(long)]
+    pub stats: bool,
+
     /// With --allow-precompiled: run an artifact only if it is signed by
     /// the secret key of this public key file (`KEYFILE.pub` of `strata
     /// keygen`); repeatable, any one of the keys will do. Modules that are

@@ -22,6 +22,22 @@ use crate::limits::GuestLimits;
 use crate::tier;
 use crate::values::{format_val, parse_val, type_name};
 
+/// `--stats`: one line on stderr with the time since `started` and the peak
+/// resident memory so far, against the module's `size` in bytes.
+fn print_stats(what: &str, started: std::time::Instant, size: usize) {
+    let secs = started.elapsed().as_secs_f64();
+    let rss = match strata_conformance::process_memory::peak_rss_kib() {
+        Some(kib) => format!(
+            "peak RSS {:.0} MiB ({:.1}x the module's {:.1} MB)",
+            kib as f64 / 1024.0,
+            (kib * 1024) as f64 / (size.max(1)) as f64,
+            size as f64 / 1e6
+        ),
+        None => "peak RSS unknown on this system".to_string(),
+    };
+    eprintln!("stats: {what}: {secs:.2} s, {rss}");
+}
+
 /// Entry points tried, in order, when `--invoke` is not given.
 const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 
@@ -41,6 +57,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let engine = Engine::new(&config)
         .map_err(api_error)
         .context("cannot create the engine")?;
+    let started = std::time::Instant::now();
     let module = if crate::compile::is_artifact(&bytes) {
         if !args.allow_precompiled {
             bail!(
@@ -52,6 +69,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         Module::new_named(&engine, &bytes, &file).map_err(api_error)
     }
     .with_context(|| format!("cannot load `{path}`"))?;
+    if args.stats {
+        print_stats("load + compile", started, bytes.len());
+    }
 
     #[cfg(not(feature = "wasi"))]
     if !args.env.is_empty() || !args.dirs.is_empty() {
@@ -68,6 +88,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     #[cfg(feature = "wasi")]
     strata_wasi::add_to_linker(&mut linker, |s: &mut HostState| &mut s.wasi).map_err(api_error)?;
     host::define_imports(&mut linker, &mut store, &module)?;
+    let started = std::time::Instant::now();
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
         Err(err) => {
@@ -75,6 +96,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot instantiate `{path}`"));
         }
     };
+    if args.stats {
+        print_stats("instantiate", started, bytes.len());
+    }
 
     let Some((name, func)) = entry_point(&store, &instance, &module, args.invoke.as_deref())?
     else {

@@ -39,6 +39,29 @@ fn results_print_one_per_line() {
 }
 
 #[test]
+fn stats_report_load_and_instantiation() {
+    let file = temp_file("stats", "numbers.wat", NUMBERS);
+    let out = strata(&["run", "--stats", "--invoke", "add", file.as_str(), "1", "2"]);
+    assert_eq!(out.stdout, "3\n");
+    assert_eq!(out.code, Some(0));
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("stats: load + compile: "),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with("stats: instantiate: "), "{}", lines[1]);
+    if cfg!(target_os = "linux") {
+        assert!(
+            lines[0].contains("MiB") && lines[0].contains("x the module"),
+            "{}",
+            lines[0]
+        );
+    }
+}
+
+#[test]
 fn bad_arguments_are_errors() {
     let file = temp_file("bad_args", "numbers.wat", NUMBERS);
     let err = strata(&["run", "--invoke", "add", &file, "1"])

@@ -51,6 +51,7 @@ pub mod exceptions;
 mod expected;
 mod kit;
 mod limits;
+pub mod process_memory;
 mod report;
 mod runner;
 mod scope;

@@ -241,30 +241,16 @@ pub fn run_wasi_tests(config: &Config, dirs: &[PathBuf]) -> Result<WasiReport, E
             .collect();
         tests.sort();
         for path in tests {
-            reset_peak_rss();
+            crate::process_memory::reset_peak_rss();
             let outcome = run_one(&engine, &path);
             report.tests.push(WasiTestResult {
                 path,
                 outcome,
-                peak_rss_kib: peak_rss_kib(),
+                peak_rss_kib: crate::process_memory::peak_rss_kib(),
             });
         }
     }
     Ok(report)
-}
-
-/// Reset the process's resident-memory high-water mark (Linux; elsewhere
-/// nothing happens).
-fn reset_peak_rss() {
-    // Writing 5 to clear_refs resets VmHWM to the current RSS.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The process's resident-memory high-water mark in KiB (Linux `VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Run one test.
