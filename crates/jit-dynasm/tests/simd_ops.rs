@@ -26,7 +26,10 @@ fn wat_type(t: ValType) -> &'static str {
     }
 }
 
-/// One exported function per operator, named by its index in [`ROWS`].
+/// Two exported functions per operator: `i` (its index in [`ROWS`])
+/// returns the result, `s{i}` writes it to a local first (the operand's own
+/// local where the types allow, so the result overwrites an operand) and
+/// returns that.
 fn module_text() -> String {
     let mut text = String::from("(module\n");
     for (i, (snake, params, result)) in ROWS.iter().enumerate() {
@@ -36,10 +39,24 @@ fn module_text() -> String {
         let gets: String = (0..params.len())
             .map(|k| format!("(local.get {k})"))
             .collect();
+        let (ps, r) = (ps.join(" "), wat_type(*result));
         text.push_str(&format!(
-            "(func (export \"{i}\") (param {}) (result {}) ({name} {gets}))\n",
-            ps.join(" "),
-            wat_type(*result)
+            "(func (export \"{i}\") (param {ps}) (result {r}) ({name} {gets}))\n"
+        ));
+        let stored = if params.first() == Some(result) {
+            format!("(local.set 0 ({name} {gets})) (local.get 0)")
+        } else {
+            format!("(local.tee 2 ({name} {gets}))")
+        };
+        // Local 2 is past every operator's parameters (at most three, and
+        // a three-operand row's result is its first operand's type).
+        let local = if params.first() == Some(result) {
+            String::new()
+        } else {
+            format!("(local {r} {r} {r})")
+        };
+        text.push_str(&format!(
+            "(func (export \"s{i}\") (param {ps}) (result {r}) {local} {stored})\n"
         ));
     }
     text.push(')');
@@ -114,35 +131,36 @@ fn every_simd_operator_agrees_with_the_interpreter() {
     let (mut is, ii) = instance(&interp);
     let mut calls = 0;
     for (i, (snake, params, _)) in ROWS.iter().enumerate() {
-        let (Some(Extern::Func(jf)), Some(Extern::Func(jf_i))) = (
-            ji.get_export(&js, &i.to_string()),
-            ii.get_export(&is, &i.to_string()),
-        ) else {
-            panic!("operator {snake} is not exported");
-        };
-        // Every pair of vectors for binary operators, a stride through
-        // the pool for the others.
-        let n = VECTORS.len().max(SCALARS.len());
-        for x in 0..n {
-            for y in 0..n {
-                let args: Vec<Val> = params
-                    .iter()
-                    .enumerate()
-                    .map(|(k, t)| arg(*t, [x, y, x + y][k]))
-                    .collect();
-                let got = jf.call(&mut js, &args).expect("the jit call runs");
-                let want = jf_i
-                    .call(&mut is, &args)
-                    .expect("the interpreter call runs");
-                assert_eq!(got, want, "{snake} on {args:x?}");
-                calls += 1;
-                if params.len() < 2 {
-                    break;
+        for name in [i.to_string(), format!("s{i}")] {
+            let (Some(Extern::Func(jf)), Some(Extern::Func(jf_i))) =
+                (ji.get_export(&js, &name), ii.get_export(&is, &name))
+            else {
+                panic!("operator {snake} is not exported as {name}");
+            };
+            // Every pair of vectors for binary operators, a stride through
+            // the pool for the others.
+            let n = VECTORS.len().max(SCALARS.len());
+            for x in 0..n {
+                for y in 0..n {
+                    let args: Vec<Val> = params
+                        .iter()
+                        .enumerate()
+                        .map(|(k, t)| arg(*t, [x, y, x + y][k]))
+                        .collect();
+                    let got = jf.call(&mut js, &args).expect("the jit call runs");
+                    let want = jf_i
+                        .call(&mut is, &args)
+                        .expect("the interpreter call runs");
+                    assert_eq!(got, want, "{snake} ({name}) on {args:x?}");
+                    calls += 1;
+                    if params.len() < 2 {
+                        break;
+                    }
                 }
             }
         }
     }
-    assert!(calls > ROWS.len() * VECTORS.len());
+    assert!(calls > 2 * ROWS.len() * VECTORS.len());
 }
 
 /// The module `wat` with its first op that `patch` changes changed, as a

@@ -235,15 +235,7 @@ impl<'a, M: Masm> FuncCompiler<'a, M> {
                 self.h -= 2;
             }
             Op::Num(n) => return Ok(self.visit_num(i, n)),
-            Op::V128Const(_)
-            | Op::Simd(_)
-            | Op::I8x16Shuffle(_)
-            | Op::ExtractLane(..)
-            | Op::ReplaceLane(..)
-            | Op::V128Load(..)
-            | Op::V128Store(_)
-            | Op::V128LoadLane(..)
-            | Op::V128StoreLane(..) => self.visit_vector(op)?,
+            op if op.is_simd() => return self.visit_vector(i, op),
             _ => {
                 self.flush();
                 self.visit_flushed(i, op)?;

@@ -31,7 +31,7 @@ impl<M: Masm> FuncCompiler<'_, M> {
         }
     }
 
-    /// Pop `n` operands and return their slots, and the result's home slot.
+    /// Pop `N` operands and return their slots, and the result's home slot.
     fn pop_vector_operands<const N: usize>(&mut self) -> ([u32; N], u32) {
         let base = self.h - N as u32;
         let mut slots = [0; N];
@@ -48,40 +48,70 @@ impl<M: Masm> FuncCompiler<'_, M> {
         self.h += 1;
     }
 
-    /// Emit one SIMD operator.
-    pub(super) fn visit_vector(&mut self, op: Op) -> Result<(), CompileError> {
+    /// Where the result of op `i` goes: straight into the local a
+    /// following `local.set`/`tee` writes (its other lazy readers copied
+    /// home first), else `home`. Operands must have been taken already.
+    fn result_slot(&mut self, i: usize, home: u32) -> (u32, Option<(u32, bool)>) {
+        match self.fused_set(i) {
+            Some(f) => {
+                self.materialize_local(f.0);
+                (f.0, Some(f))
+            }
+            None => (home, None),
+        }
+    }
+
+    /// After the result went to [`Self::result_slot`]'s slot; returns the
+    /// ops consumed.
+    fn finish_result(&mut self, fused: Option<(u32, bool)>) -> usize {
+        match fused {
+            Some(f) => self.finish_fused(f),
+            None => {
+                self.push_home();
+                1
+            }
+        }
+    }
+
+    /// Emit SIMD op `i`; returns the ops consumed (2 when it fused the
+    /// following `local.set`).
+    pub(super) fn visit_vector(&mut self, i: usize, op: Op) -> Result<usize, CompileError> {
         match op {
             Op::V128Const(bytes) => {
-                let dst = self.s(self.h);
+                let (dst, fused) = self.result_slot(i, self.s(self.h));
                 self.m.emit_v128_const(dst, u128::from_le_bytes(bytes));
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
-            Op::Simd(s) => self.visit_simd(s),
+            Op::Simd(s) => return Ok(self.visit_simd(i, s)),
             Op::I8x16Shuffle(lanes) => {
                 if lanes.iter().any(|l| *l >= 32) {
                     return Err(self.lane_error("shuffle lane"));
                 }
-                let ([a, b], dst) = self.pop_vector_operands::<2>();
+                let ([a, b], home) = self.pop_vector_operands::<2>();
+                let (dst, fused) = self.result_slot(i, home);
                 self.m.emit_shuffle(dst, a, b, lanes);
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
             Op::ExtractLane(e, lane) => {
                 self.check_lane(lane, e.shape.width())?;
-                let ([v], dst) = self.pop_vector_operands::<1>();
+                let ([v], home) = self.pop_vector_operands::<1>();
+                let (dst, fused) = self.result_slot(i, home);
                 self.m.emit_extract_lane(e, lane, dst, v);
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
             Op::ReplaceLane(shape, lane) => {
                 self.check_lane(lane, shape.width())?;
-                let ([v, x], dst) = self.pop_vector_operands::<2>();
+                let ([v, x], home) = self.pop_vector_operands::<2>();
+                let (dst, fused) = self.result_slot(i, home);
                 self.m.emit_replace_lane(shape.width(), lane, dst, v, x);
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
             Op::V128Load(kind, arg) => {
-                let ([addr], dst) = self.pop_vector_operands::<1>();
+                let ([addr], home) = self.pop_vector_operands::<1>();
                 let at = self.mem_access(arg, kind.width(), addr)?;
+                let (dst, fused) = self.result_slot(i, home);
                 self.m.emit_v128_load(kind, at, dst);
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
             Op::V128Store(arg) => {
                 let ([addr, value], _) = self.pop_vector_operands::<2>();
@@ -90,10 +120,11 @@ impl<M: Masm> FuncCompiler<'_, M> {
             }
             Op::V128LoadLane(width, lane, arg) => {
                 self.check_lane(lane, width)?;
-                let ([addr, v], dst) = self.pop_vector_operands::<2>();
+                let ([addr, v], home) = self.pop_vector_operands::<2>();
                 let at = self.mem_access(arg, width.bytes(), addr)?;
+                let (dst, fused) = self.result_slot(i, home);
                 self.m.emit_v128_load_lane(width, lane, at, dst, v);
-                self.push_home();
+                return Ok(self.finish_result(fused));
             }
             Op::V128StoreLane(width, lane, arg) => {
                 self.check_lane(lane, width)?;
@@ -103,29 +134,35 @@ impl<M: Masm> FuncCompiler<'_, M> {
             }
             _ => {}
         }
-        Ok(())
+        Ok(1)
     }
 
-    /// A pure SIMD operator: inline when the backend has it, else the
-    /// helper on home slots (the result replaces the first operand).
-    fn visit_simd(&mut self, op: SimdOp) {
+    /// Pure SIMD operator `i`: inline when the backend has it, else the
+    /// helper on home slots (the result replaces the first operand). Its
+    /// result goes straight into a following `local.set`'s local. Returns
+    /// the ops consumed.
+    fn visit_simd(&mut self, i: usize, op: SimdOp) -> usize {
         let arity = op.params().len() as u32;
         let base = self.h - arity;
         let mut operands = [0; 3];
         for (k, s) in operands.iter_mut().enumerate().take(arity as usize) {
             *s = self.src(base + k as u32);
         }
-        let dst = self.s(base);
+        let home = self.s(base);
         let [a, b, c] = operands;
         self.h = base;
+        let (dst, fused) = self.result_slot(i, home);
         if self.m.emit_simd(op, dst, a, b, c) {
-            self.push_home();
-            return;
+            return self.finish_result(fused);
         }
+        // The helper works on the home row; the operands go home (a lazy
+        // one may still name the result's local: it is read before the
+        // copy below writes it).
         self.h = base + arity;
         self.materialize_range(base);
-        self.m.emit_call_helper(Helper::Simd, dst, op as u64, 0);
+        self.m.emit_call_helper(Helper::Simd, home, op as u64, 0);
         self.h = base;
-        self.push_home();
+        self.m.emit_copy(dst, home);
+        self.finish_result(fused)
     }
 }
