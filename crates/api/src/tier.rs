@@ -31,6 +31,10 @@
 //!   module to its own type to call it without leaving its loop.
 //! - **Traps** carry a backtrace: the tier appends one [`TrapFrame`] per
 //!   live frame, innermost first ([`IrModule::defined_func_frame`]).
+//! - **Values** travel as raw 64-bit slots ([`value`]: a `v128` takes
+//!   two); a tier whose frames give every value the same number of slots
+//!   (two where SIMD is used, as the interpreter and the JIT do) converts
+//!   at its frame edges with [`rows`].
 //! - **Memory** is the store's [`MemoryInstance`]: its length is the bound
 //!   of every access (the [`bounds_plan`](strata_runtime::memory) says how
 //!   compiled code may elide checks), and bulk operations, `grow`, tables and
@@ -42,6 +46,7 @@
 pub use strata_ir as ir;
 pub use strata_ir::{Module as IrModule, Trap, TrapCode, TrapFrame, ValidModule};
 pub use strata_runtime::native_stack;
+pub use strata_runtime::rows;
 pub use strata_runtime::value;
 pub use strata_runtime::{
     AsAny, CompileError, CompiledModule, Entry, FuncEntity, FuncKind, HostContext, HostFunc,

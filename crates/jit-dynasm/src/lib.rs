@@ -22,6 +22,10 @@
 //!   instances, `call_indirect` and `call_ref` resolve through helpers
 //!   ([`helpers`]). Tail calls jump after moving the arguments. Exceptions
 //!   travel as a status, caught by per-`try_table` dispatch code.
+//! - **SIMD**: a module that uses SIMD gets two slots per position, so a
+//!   `v128` fits every local and operand; the operators are SSE4.1 (checked
+//!   at compile time: a host without it gets a [`CompileError`]), the rest
+//!   run in a helper on the interpreter's semantics (`strata_ir::simd`).
 //! - **Architectures**: the generator talks to a [`masm::Masm`]; `x64` is
 //!   the only backend today. On other targets [`Jit::compile`] returns a
 //!   clear [`CompileError`].
