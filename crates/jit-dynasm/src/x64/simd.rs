@@ -1,20 +1,22 @@
 //! SIMD on x86-64: SSE4.1 is the baseline (checked when a module that uses
 //! SIMD is compiled, see `crate::Jit`). A `v128` position is the slot pair
-//! `[rbx + 8 * s, +16)`; operators load their operands into `xmm0`-`xmm2`
+//! `[rbx + 8 * s, +16)`; operators load their operands into `xmm0`-`xmm3`
 //! with unaligned moves (slots are 8-byte aligned), compute, and store the
 //! result. Lanes are read and written in the slots directly (a lane of
-//! width `w` at index `i` is the bytes `[16 * s + w * i, +w)`), so lane
+//! width `w` at index `i` is the bytes `[8 * s + w * i, +w)` of the frame), so lane
 //! access needs no vector instructions at all.
 //!
 //! [`emit_simd`] lowers the operators whose SSE form has exactly the
 //! wasm semantics (integer arithmetic, saturation, min/max and compares,
 //! bit operations, float arithmetic and compares, pseudo-min/max,
 //! rounding, shifts with the count masked, splats, extends, narrows,
-//! swizzle); the rest (float min/max with their NaN and zero rules,
-//! saturating truncations, popcount, extending multiplies and pairwise
-//! adds, `i64x2` multiply and arithmetic shift, `i8x16` shifts, Q15,
-//! relaxed fused multiply-add) run in the SIMD helper, which computes them
-//! with `strata_ir::simd`, the interpreter's own functions.
+//! swizzle, popcount by nibble tables, extending multiplies and pairwise
+//! adds, f32/f64 promotion and demotion); the rest (float min/max with
+//! their NaN and zero rules, saturating truncations, unsigned int-to-float,
+//! `i64x2` multiply, compares, `abs` and arithmetic shift, `i8x16` shifts,
+//! Q15, the relaxed dot products and fused multiply-adds) run in the SIMD
+//! helper, which computes them with `strata_ir::simd`, the interpreter's
+//! own functions.
 //!
 //! Memory accesses take their bounds check (and Spectre mask) from
 //! `x64::bounds`, exactly as the scalar ones.
@@ -376,6 +378,134 @@ macro_rules! round {
     };
 }
 
+/// Extending multiply of 8-bit lanes: both halves widened with `$ext`
+/// (after moving the high half down when `$high`), then `pmullw`.
+macro_rules! extmul_i8 {
+    ($m:ident, $dst:expr, $a:expr, $b:expr, $ext:ident, $high:expr) => {{
+        dynasm!($m.ops
+            ; .arch x64
+            ; movdqu xmm0, [rbx + slot($a)]
+            ; movdqu xmm1, [rbx + slot($b)]
+        );
+        if $high {
+            dynasm!($m.ops ; .arch x64 ; psrldq xmm0, 8 ; psrldq xmm1, 8);
+        }
+        dynasm!($m.ops
+            ; .arch x64
+            ; $ext xmm0, xmm0
+            ; $ext xmm1, xmm1
+            ; pmullw xmm0, xmm1
+            ; movdqu [rbx + slot($dst)], xmm0
+        );
+    }};
+}
+
+/// Extending multiply of 16-bit lanes: the low and high halves of the
+/// 32-bit products (`pmullw`, `$mulhi`), interleaved by `$unpack`.
+macro_rules! extmul_i16 {
+    ($m:ident, $dst:expr, $a:expr, $b:expr, $mulhi:ident, $unpack:ident) => {
+        dynasm!($m.ops
+            ; .arch x64
+            ; movdqu xmm0, [rbx + slot($a)]
+            ; movdqu xmm1, [rbx + slot($b)]
+            ; movdqa xmm2, xmm0
+            ; pmullw xmm0, xmm1
+            ; $mulhi xmm2, xmm1
+            ; $unpack xmm0, xmm2
+            ; movdqu [rbx + slot($dst)], xmm0
+        )
+    };
+}
+
+/// Extending multiply of 32-bit lanes: `$mul` (`pmuldq`/`pmuludq`) takes
+/// lanes 0 and 2, so `pshufd` first puts the wanted pair (the low one, or
+/// the high one when `$high`) there.
+macro_rules! extmul_i32 {
+    ($m:ident, $dst:expr, $a:expr, $b:expr, $mul:ident, $high:expr) => {{
+        dynasm!($m.ops
+            ; .arch x64
+            ; movdqu xmm0, [rbx + slot($a)]
+            ; movdqu xmm1, [rbx + slot($b)]
+        );
+        if $high {
+            dynasm!($m.ops ; .arch x64 ; pshufd xmm0, xmm0, 0xfau8 as i8 ; pshufd xmm1, xmm1, 0xfau8 as i8);
+        } else {
+            dynasm!($m.ops ; .arch x64 ; pshufd xmm0, xmm0, 0x50 ; pshufd xmm1, xmm1, 0x50);
+        }
+        dynasm!($m.ops
+            ; .arch x64
+            ; $mul xmm0, xmm1
+            ; movdqu [rbx + slot($dst)], xmm0
+        );
+    }};
+}
+
+/// A pairwise add through a multiply-add by ones: `$madd` with the
+/// constant `ones` as its destination (`$ones_first`) or its source.
+macro_rules! pairwise {
+    ($m:ident, $dst:expr, $a:expr, $ones:expr, $madd:ident, $ones_first:expr) => {{
+        let ones = $m.const_label($ones);
+        if $ones_first {
+            dynasm!($m.ops
+                ; .arch x64
+                ; movdqu xmm1, [rbx + slot($a)]
+                ; movdqa xmm0, [=>ones]
+                ; $madd xmm0, xmm1
+            );
+        } else {
+            dynasm!($m.ops
+                ; .arch x64
+                ; movdqu xmm0, [rbx + slot($a)]
+                ; $madd xmm0, [=>ones]
+            );
+        }
+        dynasm!($m.ops ; .arch x64 ; movdqu [rbx + slot($dst)], xmm0);
+    }};
+}
+
+/// `ones` of 8-bit and of 16-bit lanes, as constant-pool bytes.
+const ONES_I8: [u8; 16] = [1; 16];
+const ONES_I16: [u8; 16] = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0];
+
+/// `i8x16.popcnt`: a 16-entry table lookup (`pshufb`) per nibble.
+fn emit_popcnt(m: &mut X64Masm, dst: u32, a: u32) {
+    let table = m.const_label([0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4]);
+    let nibble = m.const_label([0x0f; 16]);
+    dynasm!(m.ops
+        ; .arch x64
+        ; movdqu xmm0, [rbx + slot(a)]
+        ; movdqa xmm1, xmm0
+        ; psrlw xmm1, 4
+        ; pand xmm0, [=>nibble]
+        ; pand xmm1, [=>nibble]
+        ; movdqa xmm2, [=>table]
+        ; movdqa xmm3, [=>table]
+        ; pshufb xmm2, xmm0
+        ; pshufb xmm3, xmm1
+        ; paddb xmm2, xmm3
+        ; movdqu [rbx + slot(dst)], xmm2
+    );
+}
+
+/// `i32x4.extadd_pairwise_i16x8_u`: `pmaddwd` is signed, so the lanes are
+/// biased by -32768 (a flipped sign bit), added pairwise, and the pair's
+/// bias of -65536 added back.
+fn emit_extadd_pairwise_u16(m: &mut X64Masm, dst: u32, a: u32) {
+    let sign = m.const_label([
+        0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80, 0, 0x80,
+    ]);
+    let ones = m.const_label(ONES_I16);
+    let bias = m.const_label([0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0]);
+    dynasm!(m.ops
+        ; .arch x64
+        ; movdqu xmm0, [rbx + slot(a)]
+        ; pxor xmm0, [=>sign]
+        ; pmaddwd xmm0, [=>ones]
+        ; paddd xmm0, [=>bias]
+        ; movdqu [rbx + slot(dst)], xmm0
+    );
+}
+
 /// Emit pure SIMD operator `op` inline if it has an exact SSE4.1 form.
 pub(super) fn emit_simd(m: &mut X64Masm, op: SimdOp, dst: u32, a: u32, b: u32, c: u32) -> bool {
     use SimdOp::*;
@@ -621,6 +751,31 @@ pub(super) fn emit_simd(m: &mut X64Masm, op: SimdOp, dst: u32, a: u32, b: u32, c
         F64x2Trunc => round!(m, dst, a, roundpd, 11),
         F32x4ConvertI32x4S => unary!(m, dst, a, cvtdq2ps),
         F64x2ConvertLowI32x4S => unary!(m, dst, a, cvtdq2pd),
+        // Per lane as the scalar `cvtss2sd`/`cvtsd2ss` (a NaN is quieted,
+        // its payload kept); `cvtpd2ps` zeroes the upper half.
+        F64x2PromoteLowF32x4 => unary!(m, dst, a, cvtps2pd),
+        F32x4DemoteF64x2Zero => unary!(m, dst, a, cvtpd2ps),
+
+        // Popcount, extending multiplies, pairwise adds.
+        I8x16Popcnt => emit_popcnt(m, dst, a),
+        I16x8ExtMulLowI8x16S => extmul_i8!(m, dst, a, b, pmovsxbw, false),
+        I16x8ExtMulHighI8x16S => extmul_i8!(m, dst, a, b, pmovsxbw, true),
+        I16x8ExtMulLowI8x16U => extmul_i8!(m, dst, a, b, pmovzxbw, false),
+        I16x8ExtMulHighI8x16U => extmul_i8!(m, dst, a, b, pmovzxbw, true),
+        I32x4ExtMulLowI16x8S => extmul_i16!(m, dst, a, b, pmulhw, punpcklwd),
+        I32x4ExtMulHighI16x8S => extmul_i16!(m, dst, a, b, pmulhw, punpckhwd),
+        I32x4ExtMulLowI16x8U => extmul_i16!(m, dst, a, b, pmulhuw, punpcklwd),
+        I32x4ExtMulHighI16x8U => extmul_i16!(m, dst, a, b, pmulhuw, punpckhwd),
+        I64x2ExtMulLowI32x4S => extmul_i32!(m, dst, a, b, pmuldq, false),
+        I64x2ExtMulHighI32x4S => extmul_i32!(m, dst, a, b, pmuldq, true),
+        I64x2ExtMulLowI32x4U => extmul_i32!(m, dst, a, b, pmuludq, false),
+        I64x2ExtMulHighI32x4U => extmul_i32!(m, dst, a, b, pmuludq, true),
+        // `pmaddubsw` multiplies unsigned destination bytes by signed
+        // source bytes: ones first for signed lanes, second for unsigned.
+        I16x8ExtAddPairwiseI8x16S => pairwise!(m, dst, a, ONES_I8, pmaddubsw, true),
+        I16x8ExtAddPairwiseI8x16U => pairwise!(m, dst, a, ONES_I8, pmaddubsw, false),
+        I32x4ExtAddPairwiseI16x8S => pairwise!(m, dst, a, ONES_I16, pmaddwd, false),
+        I32x4ExtAddPairwiseI16x8U => emit_extadd_pairwise_u16(m, dst, a),
         _ => return false,
     }
     true
