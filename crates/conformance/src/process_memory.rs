@@ -22,12 +22,17 @@ mod tests {
         let Some(before) = super::peak_rss_kib() else {
             return; // not Linux
         };
-        let touched = vec![1u8; 32 << 20];
+        // Write one byte per page, and keep the optimizer from dropping the
+        // buffer: every page of it becomes resident.
+        let mut touched = vec![0u8; 32 << 20];
+        for i in (0..touched.len()).step_by(4096) {
+            touched[i] = 1;
+        }
+        std::hint::black_box(&mut touched);
         let after = super::peak_rss_kib().unwrap_or(0);
         assert!(
             after >= before.max(32 << 10),
             "{before} KiB, then {after} KiB"
         );
-        drop(touched);
     }
 }
